@@ -1,0 +1,2 @@
+/* The BLAS Nerve calls: OpenBLAS's CBLAS (Debian: libopenblas-dev). */
+#include <cblas.h>

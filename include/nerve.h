@@ -1,0 +1,284 @@
+/*
+ * nerve.h — the C interface of Nerve, a library of fully connected feedforward neural networks.
+ *
+ * Nerve trains and runs the network of the classic backpropagation notes: dense layers of any sizes,
+ * sigmoid / tanh / ReLU / leaky ReLU / linear / softmax / step activations, quadratic, cross-entropy and
+ * log-likelihood costs, mini-batch gradient descent with momentum or Adam, L1/L2 regularisation and dropout.
+ *
+ * CONVENTIONS (they hold for every function below unless its comment says otherwise)
+ *
+ *  Status.   Every fallible call returns a nerve_status: NERVE_OK (0) on success, NERVE_STOPPED (1) when a
+ *            progress callback asked training to stop, a negative NERVE_E_* code on failure. After a failure,
+ *            nerve_last_error() describes it in words. A failed call changes nothing the caller can observe
+ *            (out-parameters are left alone unless documented, networks keep their weights, files keep
+ *            their previous content).
+ *
+ *  Arrays.   Matrices are row-major `float`, one sample per row. A call that takes `n` samples reads exactly
+ *            n * (columns) floats from each array; sizes are checked against the network before any work.
+ *            NaN or infinite values in inputs are refused with NERVE_E_INVALID.
+ *
+ *  Memory.   The caller owns every buffer it passes in; Nerve never keeps a pointer to one after the call
+ *            returns. Nerve owns the networks it creates (free them with nerve_free) and the strings it returns
+ *            (never free those).
+ *
+ *  Threads.  Handles have no thread affinity. Any number of threads may call the read-only functions
+ *            (predict, evaluate, save, getters) on one network at once. nerve_train, nerve_set_layer and
+ *            nerve_reinit need the network to themselves: they wait until running readers finish, and while
+ *            they run, readers wait. A second nerve_train on a network already training returns NERVE_E_BUSY
+ *            at once. Freeing a network while another thread uses it is undefined behaviour.
+ *
+ *  Safety.   No function prints, aborts, exits, reads environment variables or the locale, or touches global
+ *            state other than the thread-local error message. Invalid input yields an error status, never a crash.
+ *
+ *  Versions. Each declaration says the library version it first appeared in ("Since 0.1").
+ */
+#ifndef NERVE_H
+#define NERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NERVE_VERSION_MAJOR 0
+#define NERVE_VERSION_MINOR 1
+#define NERVE_VERSION_PATCH 0
+#define NERVE_VERSION_NUMBER (NERVE_VERSION_MAJOR * 10000 + NERVE_VERSION_MINOR * 100 + NERVE_VERSION_PATCH)
+#define NERVE_VERSION_STRING "0.1.0"
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Status codes                                                                                       Since 0.1
+ * ------------------------------------------------------------------------------------------------------------- */
+typedef int32_t nerve_status;
+
+#define NERVE_OK              0  /* success */
+#define NERVE_STOPPED         1  /* training ended early because the progress callback returned non-zero;
+                                    the network is valid and holds the weights of the last completed epoch */
+#define NERVE_E_INVALID      -1  /* a NULL pointer, unknown enum value, NaN/Inf, or an option out of range */
+#define NERVE_E_SIZE         -2  /* a size is zero, negative, absurd, does not match the network, or overflows */
+#define NERVE_E_UNSUPPORTED  -3  /* a valid request Nerve refuses: e.g. softmax with cross-entropy, training
+                                    a network with a step layer */
+#define NERVE_E_NOMEM        -4  /* memory could not be allocated */
+#define NERVE_E_IO           -5  /* a file could not be opened, read, written or renamed */
+#define NERVE_E_FORMAT       -6  /* a model file or buffer is truncated, corrupted or of an unknown version */
+#define NERVE_E_BUSY         -7  /* the network is already being trained by another call */
+#define NERVE_E_DIVERGED     -8  /* training produced NaN or infinite values; the network keeps the weights it
+                                    had after the last good epoch (or before training, if none) */
+#define NERVE_E_CAPACITY     -9  /* an output buffer is too small; the needed size is in the message */
+
+/* The message for the last failed call on this thread: never NULL, "" if no call has failed. The string is
+ * owned by Nerve and stays valid until the next Nerve call on the same thread.                      Since 0.1 */
+const char *nerve_last_error(void);
+
+/* A static English name for a status code, e.g. "invalid argument"; unknown codes give "unknown status".
+ * Never NULL, never to be freed.                                                                    Since 0.1 */
+const char *nerve_status_string(nerve_status status);
+
+/* The library's version, e.g. "0.1.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
+ * header/library mismatch.                                                                           Since 0.1 */
+const char *nerve_version(void);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Networks                                                                                           Since 0.1
+ * ------------------------------------------------------------------------------------------------------------- */
+typedef struct nerve_net nerve_net; /* opaque */
+
+/* Activation of a layer. Leaky ReLU uses slope 0.01 for negative inputs. Step (0 below zero, 1 at zero and above)
+ * has no useful derivative: networks containing it can predict but not train. Softmax is allowed on any layer
+ * but is meant for the output layer with NERVE_COST_LOG_LIKELIHOOD.                                  Since 0.1 */
+enum {
+    NERVE_ACT_SIGMOID = 0,
+    NERVE_ACT_TANH,
+    NERVE_ACT_RELU,
+    NERVE_ACT_LEAKY_RELU,
+    NERVE_ACT_LINEAR,
+    NERVE_ACT_SOFTMAX,
+    NERVE_ACT_STEP
+};
+
+/* Cost of the output layer, averaged over samples.
+ *   QUADRATIC      C = ½‖a − y‖²; any output activation (regression with LINEAR).
+ *   CROSS_ENTROPY  C = −Σ [y ln a + (1−y) ln(1−a)]; SIGMOID output only (binary and multi-label tasks).
+ *   LOG_LIKELIHOOD C = −Σ y ln a; SOFTMAX output only (multi-class tasks, y one-hot).
+ * Sigmoid + cross-entropy and softmax + log-likelihood give the output error δ = a − y.              Since 0.1 */
+enum {
+    NERVE_COST_QUADRATIC = 0,
+    NERVE_COST_CROSS_ENTROPY,
+    NERVE_COST_LOG_LIKELIHOOD
+};
+
+/* Weight initialisation. Biases are always drawn from N(0, 1).
+ *   AUTO        He for ReLU and leaky-ReLU layers, NORMALIZED for every other layer (the default).
+ *   NORMALIZED  weights ~ N(0, 1/√n_in)  (standard deviation 1/√n_in).
+ *   LARGE       weights ~ N(0, 1).
+ *   HE          weights ~ N(0, √(2/n_in)).                                                           Since 0.1 */
+enum {
+    NERVE_INIT_AUTO = 0,
+    NERVE_INIT_NORMALIZED,
+    NERVE_INIT_LARGE,
+    NERVE_INIT_HE
+};
+
+/* Creates a network with layer sizes sizes[0] (inputs) .. sizes[n_sizes-1] (outputs), n_sizes >= 2, and
+ * activations[i] for the layer from sizes[i] to sizes[i+1] (n_sizes-1 entries). Weights are initialised with
+ * NERVE_INIT_AUTO from a generator seeded with `seed`; the same generator then drives shuffling and dropout,
+ * so the same seed, data and options give bit-identical weights on the same machine and thread count.
+ * Each size must be in 1 .. 16777216 and the network at most 2^31 parameters.
+ * On success *out receives a new network the caller frees with nerve_free; on failure *out is untouched.
+ * Errors: NERVE_E_INVALID (NULL pointer, unknown enum), NERVE_E_SIZE, NERVE_E_UNSUPPORTED (an activation/cost
+ * pair the cost does not admit, see the cost enum), NERVE_E_NOMEM.                                   Since 0.1 */
+nerve_status nerve_create(nerve_net **out, const int32_t *sizes, int32_t n_sizes,
+                          const int32_t *activations, int32_t cost, uint64_t seed);
+
+/* Releases a network and everything it owns. NULL is a no-op.                                        Since 0.1 */
+void nerve_free(nerve_net *net);
+
+/* Re-draws every weight and bias with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`.
+ * Needs exclusive use (see Threads).                                                                 Since 0.1 */
+nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
+
+/* Inputs per sample and outputs per sample; 0 if net is NULL.                                        Since 0.1 */
+int32_t nerve_input_size(const nerve_net *net);
+int32_t nerve_output_size(const nerve_net *net);
+
+/* Number of layers with weights (n_sizes - 1 at creation); 0 if net is NULL.                         Since 0.1 */
+int32_t nerve_layer_count(const nerve_net *net);
+
+/* The cost (a NERVE_COST_* value) the network was created with; -1 if net is NULL.                   Since 0.1 */
+int32_t nerve_cost(const nerve_net *net);
+
+/* Describes layer `layer` (0-based): its input count, output count and activation. Any out-pointer may be
+ * NULL to skip it.                                                                                   Since 0.1 */
+nerve_status nerve_layer_info(const nerve_net *net, int32_t layer,
+                              int32_t *inputs, int32_t *outputs, int32_t *activation);
+
+/* Copies layer `layer`'s weights (outputs × inputs, row-major: weights[j*inputs + k] connects input k to output
+ * j, as w_jk in the notes) and biases (outputs) into caller buffers whose capacities are given in floats.
+ * Either buffer may be NULL to skip it. NERVE_E_CAPACITY if a buffer is too small.                   Since 0.1 */
+nerve_status nerve_get_layer(const nerve_net *net, int32_t layer,
+                             float *weights, int64_t weights_capacity, float *biases, int64_t biases_capacity);
+
+/* Replaces layer `layer`'s weights and biases (layout as nerve_get_layer; exactly outputs×inputs and outputs
+ * floats are read). Either may be NULL to keep the current values. Values must be finite. Needs exclusive use.
+ *                                                                                                    Since 0.1 */
+nerve_status nerve_set_layer(nerve_net *net, int32_t layer, const float *weights, int64_t weights_count,
+                             const float *biases, int64_t biases_count);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Training                                                                                           Since 0.1
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* What one epoch measured. Costs include the regularisation term, as in the notes. Fields not measured
+ * (evaluation figures without evaluation data, training figures with monitor_training = 0) are NaN.
+ * Accuracy: for a softmax output, the fraction of samples whose largest output is at the position of y's
+ * largest value; for other outputs, the fraction of individual outputs that agree with y after rounding at 0.5.
+ * The pointer passed to the callback is valid only during the callback.                              Since 0.1 */
+typedef struct nerve_epoch_report {
+    int32_t epoch;            /* 1-based */
+    float   train_cost, train_accuracy;
+    float   eval_cost, eval_accuracy;
+    double  seconds;          /* wall time of this epoch, measurements included */
+    float   learning_rate;    /* the rate used during this epoch */
+} nerve_epoch_report;
+
+/* Called once after each epoch, on the training thread. Return 0 to go on, non-zero to stop: training ends
+ * with NERVE_STOPPED and the network holds this epoch's weights (or, with early stopping, the best ones).
+ * The callback must not call nerve_train, nerve_set_layer, nerve_reinit or nerve_free on the same network.
+ *                                                                                                    Since 0.1 */
+typedef int32_t (*nerve_progress_fn)(const nerve_epoch_report *report, void *user_data);
+
+enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
+
+/* How training cost and accuracy are measured:
+ *   NONE      not at all (the report holds NaN): fastest.
+ *   RUNNING   averaged over the epoch's mini-batches as they are trained (free; weights change meanwhile and
+ *             dropout is on, so it differs slightly from a separate pass).
+ *   FULL      a separate pass over all training data after the epoch, as the notes' network2 does.  Since 0.1 */
+enum { NERVE_MONITOR_NONE = 0, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL };
+
+/* Options of nerve_train. Always fill with nerve_train_options_init first, then change fields: new fields are
+ * appended in later versions and struct_size tells the library which ones the caller knows.          Since 0.1 */
+typedef struct nerve_train_options {
+    uint32_t struct_size;       /* sizeof(nerve_train_options), set by nerve_train_options_init */
+    int32_t  epochs;            /* >= 1; default 10 */
+    int32_t  batch_size;        /* >= 1; 1 = stochastic, >= n = full-batch gradient descent; default 10 */
+    float    learning_rate;     /* > 0; default 0.1 (use ~0.001 with Adam) */
+    float    momentum;          /* SGD momentum coefficient in [0, 1); default 0 */
+    float    l2;                /* λ >= 0 of L2 weight decay, scaled by λ/n as in the notes; biases excluded */
+    float    l1;                /* λ >= 0 of L1 regularisation, scaled by λ/n; biases excluded */
+    float    dropout;           /* probability in [0, 1) of dropping each hidden unit (inverted dropout) */
+    int32_t  optimizer;         /* NERVE_OPTIMIZER_SGD (default) or NERVE_OPTIMIZER_ADAM */
+    float    adam_beta1;        /* default 0.9 */
+    float    adam_beta2;        /* default 0.999 */
+    float    adam_epsilon;      /* default 1e-8 */
+    int32_t  early_stopping;    /* patience in epochs without a better evaluation cost (evaluation data
+                                   required), after which training ends and the best weights are restored;
+                                   0 = off (default) */
+    float    lr_decay;          /* when evaluation cost has not improved for lr_patience epochs, divide the
+                                   learning rate by this factor (> 1); 0 = off (default). Needs evaluation data */
+    int32_t  lr_patience;       /* default 5 */
+    float    lr_min;            /* stop training when the learning rate falls below this; default 0 (never) */
+    int32_t  shuffle;           /* non-zero: reshuffle the samples every epoch (default 1) */
+    int32_t  monitor_training;  /* NERVE_MONITOR_*; default NERVE_MONITOR_RUNNING */
+    nerve_progress_fn progress; /* may be NULL */
+    void    *user_data;         /* passed to progress untouched */
+} nerve_train_options;
+
+/* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */
+void nerve_train_options_init(nerve_train_options *opts);
+
+/* Trains `net` on n samples: x is n × input_size, y is n × output_size (one-hot rows for classification).
+ * eval_x / eval_y (eval_n samples) are optional (NULL, NULL, 0) and are used for the report, early stopping
+ * and the learning-rate schedule. opts may be NULL for the defaults. The network keeps the trained weights.
+ * Returns NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the callback asked to
+ * stop), or an error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
+ * NERVE_E_DIVERGED. Needs exclusive use; predictions from other threads wait until it returns.     Since 0.1 */
+nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t n,
+                         const float *eval_x, const float *eval_y, int64_t eval_n,
+                         const nerve_train_options *opts);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Inference                                                                                          Since 0.1
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* Runs the network on n samples (x is n × input_size) and writes n × output_size floats to out, whose capacity
+ * in floats is out_capacity (NERVE_E_CAPACITY if smaller). Dropout is off at prediction time. Safe to call
+ * from many threads on one network.                                                                  Since 0.1 */
+nerve_status nerve_predict(const nerve_net *net, const float *x, int64_t n, float *out, int64_t out_capacity);
+
+/* Cost (regularisation term excluded) and accuracy of the network on n samples, as defined for
+ * nerve_epoch_report. Either out-pointer may be NULL.                                                Since 0.1 */
+nerve_status nerve_evaluate(const nerve_net *net, const float *x, const float *y, int64_t n,
+                            float *cost, float *accuracy);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Persistence                                                                                        Since 0.1
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* Saves the network to `path` (a NUL-terminated file name). The model is written to a temporary file beside
+ * the target, flushed to disk, then renamed over it: a failure or crash never leaves a partial file behind
+ * and never destroys the previous one. Format: little-endian, magic "NERVEnet", format version, layer specs,
+ * cost, parameters, CRC-32.                                                                          Since 0.1 */
+nerve_status nerve_save(const nerve_net *net, const char *path);
+
+/* Loads a network saved by nerve_save. Every count is checked against the file's length and the CRC before
+ * anything is allocated. On success *out receives a new network (free with nerve_free).             Since 0.1 */
+nerve_status nerve_load(const char *path, nerve_net **out);
+
+/* Number of bytes nerve_save_to_memory needs for this network.                                       Since 0.1 */
+nerve_status nerve_serialized_size(const nerve_net *net, size_t *out_size);
+
+/* Writes the model file's bytes to buffer (capacity bytes) and its length to *written. NERVE_E_CAPACITY if the
+ * buffer is too small (query nerve_serialized_size first).                                           Since 0.1 */
+nerve_status nerve_save_to_memory(const nerve_net *net, void *buffer, size_t capacity, size_t *written);
+
+/* Loads a network from `size` bytes produced by nerve_save_to_memory or read from a model file.     Since 0.1 */
+nerve_status nerve_load_from_memory(const void *buffer, size_t size, nerve_net **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NERVE_H */
