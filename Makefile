@@ -15,7 +15,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopenblas-dev libpython3-dev dataset-fashion-mnist clang valgrind libfann-dev
 PIP_PACKAGES := numpy pytest hypothesis scikit-learn nbclient nbformat ipykernel matplotlib tqdm
 
-SWIFT_RELEASE := swift build -c release --product nerve -Xswiftc -static-stdlib \
+SWIFT_RELEASE := swift build -c release --product nerve -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
                  -Xlinker --version-script=$(CURDIR)/Sources/NerveC/exports.map \
                  -Xlinker -soname=libnerve.so.$(SOMAJOR)
 

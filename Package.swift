@@ -10,11 +10,13 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // The public header as a Swift module, so the entry points use the very structs C callers see.
+        .systemLibrary(name: "CNerveABI", path: "Sources/CNerveABI"),
         .target(
             name: "Nerve",
             dependencies: ["CBLAS"]
         ),
-        .target(name: "NerveC", dependencies: ["Nerve"]),
+        .target(name: "NerveC", dependencies: ["Nerve", "CNerveABI"], exclude: ["exports.map"]),
         .testTarget(name: "NerveTests", dependencies: ["Nerve", "NerveC"]),
     ]
 )

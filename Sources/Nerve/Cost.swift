@@ -1,0 +1,85 @@
+/// Costs of the output layer. Raw values are the C enum's (NERVE_COST_*) and the model file's.
+public enum Cost: Int32, CaseIterable, Sendable {
+    case quadratic = 0, crossEntropy, logLikelihood
+
+    public var name: String {
+        switch self {
+        case .quadratic: return "quadratic"
+        case .crossEntropy: return "cross-entropy"
+        case .logLikelihood: return "log-likelihood"
+        }
+    }
+
+    /// Cross-entropy needs outputs in (0,1) that are independent probabilities, log-likelihood a distribution.
+    public func admits(output: Activation) -> Bool {
+        switch self {
+        case .quadratic: return true
+        case .crossEntropy: return output == .sigmoid
+        case .logLikelihood: return output == .softmax
+        }
+    }
+
+    /// Pairs whose σ′ cancels, giving δ = a − y (the notes' reason for pairing them).
+    func cancelsDerivative(of output: Activation) -> Bool {
+        (self == .crossEntropy && output == .sigmoid) || (self == .logLikelihood && output == .softmax)
+    }
+
+    /// Logs are clamped at −100 (as PyTorch does) so a saturated output gives a large finite cost, not inf/NaN.
+    @inline(__always)
+    static func clampedLog(_ x: Float) -> Float { x > 0 ? max(_logf(x), -100) : -100 }
+
+    /// Sum over `rows` samples of the per-sample cost (Double accumulation keeps large sets exact enough).
+    public func total(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int, columns: Int)
+        -> Double
+    {
+        let count = rows * columns
+        var sum: Double = 0
+        switch self {
+        case .quadratic:
+            for i in 0..<count { let d = a[i] - y[i]; sum += Double(d * d) }
+            return 0.5 * sum
+        case .crossEntropy:
+            for i in 0..<count {
+                let t = y[i], v = a[i]
+                sum -= Double(t * Cost.clampedLog(v) + (1 - t) * Cost.clampedLog(1 - v))
+            }
+            return sum
+        case .logLikelihood:
+            for i in 0..<count where y[i] != 0 { sum -= Double(y[i] * Cost.clampedLog(a[i])) }
+            return sum
+        }
+    }
+
+    /// Writes the output layer's error δ = ∂C/∂z for each sample (BP1).
+    public func outputError(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
+                            activation: Activation, into delta: UnsafeMutablePointer<Float>,
+                            rows: Int, columns: Int) {
+        let count = rows * columns
+        if cancelsDerivative(of: activation) {
+            for i in 0..<count { delta[i] = a[i] - y[i] }
+            return
+        }
+        switch self {
+        case .quadratic:
+            for i in 0..<count { delta[i] = a[i] - y[i] }
+        case .crossEntropy:
+            for i in 0..<count {
+                let v = min(max(a[i], 1e-7), 1 - 1e-7)
+                delta[i] = (v - y[i]) / (v * (1 - v))
+            }
+        case .logLikelihood:
+            for i in 0..<count { delta[i] = -y[i] / max(a[i], 1e-30) }
+        }
+        activation.backpropagate(outputs: a, gradient: delta, rows: rows, columns: columns)
+    }
+}
+
+extension Cost {
+    /// Cross-entropy and log-likelihood read targets as probabilities, so they must lie in [0, 1].
+    public func checkTargets(_ y: UnsafePointer<Float>, count: Int) throws {
+        guard self != .quadratic else { return }
+        for i in 0..<count where !(y[i] >= 0 && y[i] <= 1) {
+            throw NerveError.invalid("target value \(y[i]) at index \(i) is outside [0, 1], which the \(name) cost needs")
+        }
+    }
+}

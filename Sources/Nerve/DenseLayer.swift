@@ -1,0 +1,44 @@
+/// A fully connected layer: a = f(W·x + b) with W stored outputs × inputs, row-major (w_jk joins input k to
+/// output j). Over a mini-batch this is one matrix product each way.
+public struct DenseLayer: Layer {
+    public static let kind: UInt32 = 0
+    public let inputs: Int
+    public let outputs: Int
+    public let activation: Activation
+
+    public init(inputs: Int, outputs: Int, activation: Activation) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.activation = activation
+    }
+
+    public var weightCount: Int { inputs * outputs }
+    public var parameterCount: Int { inputs * outputs + outputs }
+
+    public func forward(input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
+                        output: UnsafeMutablePointer<Float>) {
+        let bias = parameters + weightCount
+        for r in 0..<rows { (output + r * outputs).update(from: bias, count: outputs) }
+        gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
+             alpha: 1, input, lda: inputs, parameters, ldb: inputs, beta: 1, output, ldc: outputs)
+        activation.apply(output, rows: rows, columns: outputs)
+    }
+
+    public func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
+                         parameters: UnsafePointer<Float>, scale: Float, gradient: UnsafeMutablePointer<Float>,
+                         inputGradient: UnsafeMutablePointer<Float>?) {
+        if let inputGradient {
+            gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
+                 alpha: 1, delta, lda: outputs, parameters, ldb: inputs, beta: 0, inputGradient, ldc: inputs)
+        }
+        gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
+             alpha: scale, delta, lda: outputs, input, ldb: inputs, beta: 0, gradient, ldc: inputs)
+        let biasGradient = gradient + weightCount
+        biasGradient.update(repeating: 0, count: outputs)
+        for r in 0..<rows {
+            let d = delta + r * outputs
+            for j in 0..<outputs { biasGradient[j] += d[j] }
+        }
+        if scale != 1 { for j in 0..<outputs { biasGradient[j] *= scale } }
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A pthread mutex on the heap (a pthread object must not move, which a Swift stored property may).
+public final class Mutex: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    public init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+    public func lock() { pthread_mutex_lock(mutex) }
+    public func unlock() { pthread_mutex_unlock(mutex) }
+
+    @inline(__always)
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
+
+/// Many readers or one writer. Writers are preferred so a stream of predictions cannot starve training.
+public final class ReadWriteLock: @unchecked Sendable {
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    public init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_rwlock_t())
+        var attributes = pthread_rwlockattr_t()
+        pthread_rwlockattr_init(&attributes)
+        #if canImport(Glibc)
+        pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+        #endif
+        pthread_rwlock_init(lock, &attributes)
+        pthread_rwlockattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
+
+    public func lockShared() { pthread_rwlock_rdlock(lock) }
+    public func lockExclusive() { pthread_rwlock_wrlock(lock) }
+    public func unlock() { pthread_rwlock_unlock(lock) }
+
+    @inline(__always)
+    public func reading<T>(_ body: () throws -> T) rethrows -> T {
+        lockShared()
+        defer { unlock() }
+        return try body()
+    }
+
+    @inline(__always)
+    public func writing<T>(_ body: () throws -> T) rethrows -> T {
+        lockExclusive()
+        defer { unlock() }
+        return try body()
+    }
+}

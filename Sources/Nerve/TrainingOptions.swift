@@ -1,0 +1,85 @@
+/// Gradient-descent update rules. Raw values are the C enum's (NERVE_OPTIMIZER_*).
+public enum OptimizerKind: Int32, Sendable { case sgd = 0, adam }
+
+/// How training cost and accuracy are measured each epoch. Raw values are the C enum's (NERVE_MONITOR_*).
+public enum Monitoring: Int32, Sendable { case none = 0, running, full }
+
+/// Everything one call to `Trainer.train` can be told; defaults match `nerve_train_options_init`.
+public struct TrainingOptions: Sendable {
+    public var epochs = 10
+    public var batchSize = 10
+    public var learningRate: Float = 0.1
+    public var momentum: Float = 0
+    public var l2: Float = 0
+    public var l1: Float = 0
+    public var dropout: Float = 0
+    public var optimizer = OptimizerKind.sgd
+    public var adamBeta1: Float = 0.9
+    public var adamBeta2: Float = 0.999
+    public var adamEpsilon: Float = 1e-8
+    /// Epochs without a better evaluation cost before stopping; 0 is off.
+    public var earlyStoppingPatience = 0
+    /// Divide the learning rate by this when evaluation cost stalls for `learningRatePatience` epochs; 0 is off.
+    public var learningRateDecay: Float = 0
+    public var learningRatePatience = 5
+    public var minimumLearningRate: Float = 0
+    public var shuffle = true
+    public var monitoring = Monitoring.running
+
+    public init() {}
+
+    public static let maxEpochs = 10_000_000
+
+    /// Rejects values that would make training meaningless or unsafe, naming the field.
+    public func validate() throws {
+        func require(_ ok: Bool, _ message: @autoclosure () -> String) throws {
+            if !ok { throw NerveError.invalid(message()) }
+        }
+        let floats: [(String, Float)] = [
+            ("learning_rate", learningRate), ("momentum", momentum), ("l2", l2), ("l1", l1), ("dropout", dropout),
+            ("adam_beta1", adamBeta1), ("adam_beta2", adamBeta2), ("adam_epsilon", adamEpsilon),
+            ("lr_decay", learningRateDecay), ("lr_min", minimumLearningRate),
+        ]
+        for (name, value) in floats { try require(value.isFinite, "\(name) must be finite, got \(value)") }
+        try require(epochs >= 1 && epochs <= TrainingOptions.maxEpochs, "epochs must be 1 to \(TrainingOptions.maxEpochs), got \(epochs)")
+        try require(batchSize >= 1, "batch_size must be at least 1, got \(batchSize)")
+        try require(learningRate > 0, "learning_rate must be positive, got \(learningRate)")
+        try require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got \(momentum)")
+        try require(l2 >= 0, "l2 must be non-negative, got \(l2)")
+        try require(l1 >= 0, "l1 must be non-negative, got \(l1)")
+        try require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got \(dropout)")
+        try require(adamBeta1 >= 0 && adamBeta1 < 1, "adam_beta1 must be in [0, 1), got \(adamBeta1)")
+        try require(adamBeta2 >= 0 && adamBeta2 < 1, "adam_beta2 must be in [0, 1), got \(adamBeta2)")
+        try require(adamEpsilon > 0, "adam_epsilon must be positive, got \(adamEpsilon)")
+        try require(earlyStoppingPatience >= 0, "early_stopping must be non-negative, got \(earlyStoppingPatience)")
+        try require(learningRateDecay == 0 || learningRateDecay > 1, "lr_decay must be 0 (off) or greater than 1, got \(learningRateDecay)")
+        try require(learningRatePatience >= 1, "lr_patience must be at least 1, got \(learningRatePatience)")
+        try require(minimumLearningRate >= 0, "lr_min must be non-negative, got \(minimumLearningRate)")
+    }
+}
+
+/// What one epoch measured; NaN where nothing was measured.
+public struct EpochReport: Sendable {
+    public var epoch = 0
+    public var trainCost = Float.nan
+    public var trainAccuracy = Float.nan
+    public var evalCost = Float.nan
+    public var evalAccuracy = Float.nan
+    public var seconds = 0.0
+    public var learningRate: Float = 0
+
+    public init() {}
+}
+
+/// A block of samples owned by the caller: x is count × inputs, y count × outputs, row-major.
+public struct Samples {
+    public let x: UnsafePointer<Float>
+    public let y: UnsafePointer<Float>
+    public let count: Int
+
+    public init(x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int) {
+        self.x = x
+        self.y = y
+        self.count = count
+    }
+}

@@ -1,0 +1,22 @@
+/// How weights are first drawn. Raw values are the C enum's (NERVE_INIT_*).
+public enum WeightInit: Int32, CaseIterable, Sendable {
+    /// He for ReLU-family layers, normalized for the rest.
+    case auto = 0
+    /// N(0, 1/√n_in): keeps z small so sigmoid neurons start unsaturated (the notes' default).
+    case normalized
+    /// N(0, 1): the notes' "large" initialisation, for comparison.
+    case large
+    /// N(0, √(2/n_in)): keeps the variance of ReLU activations steady through depth.
+    case he
+
+    func standardDeviation(inputs: Int, activation: Activation) -> Double {
+        switch self {
+        case .auto:
+            let relu = activation == .relu || activation == .leakyRelu
+            return (relu ? WeightInit.he : .normalized).standardDeviation(inputs: inputs, activation: activation)
+        case .normalized: return 1 / Double(inputs).squareRoot()
+        case .large: return 1
+        case .he: return (2 / Double(inputs)).squareRoot()
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import CNerveABI
+import Nerve
+
+/// What a nerve_net* points to: the network plus the locks that make the header's thread rules hold.
+final class NetworkHandle {
+    let network: Network
+    /// Shared by predictions, exclusive for anything that writes parameters.
+    let access = ReadWriteLock()
+    /// Held for a whole training run, so a second one is refused rather than queued.
+    let training = Mutex()
+
+    init(_ network: Network) { self.network = network }
+
+    /// Registers a new handle and returns the pointer given to C.
+    static func publish(_ network: Network) -> OpaquePointer {
+        let pointer = Unmanaged.passRetained(NetworkHandle(network)).toOpaque()
+        registryLock.withLock { _ = live.insert(pointer) }
+        return OpaquePointer(pointer)
+    }
+
+    /// The handle behind a C pointer, refusing NULL and pointers that are not live networks (freed or foreign).
+    static func resolve(_ pointer: OpaquePointer?) throws -> NetworkHandle {
+        guard let pointer else { throw NerveError.invalid("net is NULL") }
+        let raw = UnsafeMutableRawPointer(pointer)
+        guard registryLock.withLock({ live.contains(raw) }) else {
+            throw NerveError.invalid("net is not a live network (freed, or not from nerve_create/nerve_load)")
+        }
+        return Unmanaged<NetworkHandle>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// Unregisters and releases; unknown pointers are ignored so a double free cannot crash.
+    static func release(_ pointer: OpaquePointer?) {
+        guard let pointer else { return }
+        let raw = UnsafeMutableRawPointer(pointer)
+        guard registryLock.withLock({ live.remove(raw) != nil }) else { return }
+        Unmanaged<NetworkHandle>.fromOpaque(raw).release()
+    }
+
+    private static let registryLock = Mutex()
+    nonisolated(unsafe) private static var live = Set<UnsafeMutableRawPointer>()
+}

@@ -1,0 +1,135 @@
+import CNerveABI
+import Nerve
+
+@_cdecl("nerve_create")
+public func nerve_create(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ sizes: UnsafePointer<Int32>?,
+                         _ sizeCount: Int32, _ activations: UnsafePointer<Int32>?, _ cost: Int32,
+                         _ seed: UInt64) -> nerve_status {
+    guarded("nerve_create") {
+        let out = try Check.pointer(out, "out")
+        let sizes = try Check.pointer(sizes, "sizes")
+        let activations = try Check.pointer(activations, "activations")
+        guard sizeCount >= 2, sizeCount <= Int32(Network.maxLayers + 1) else {
+            throw NerveError.size("n_sizes must be 2 to \(Network.maxLayers + 1), got \(sizeCount)")
+        }
+        let widths = try (0..<Int(sizeCount)).map { i -> Int in
+            guard sizes[i] >= 1, Int(sizes[i]) <= Network.maxLayerWidth else {
+                throw NerveError.size("sizes[\(i)] = \(sizes[i]); sizes must be 1 to \(Network.maxLayerWidth)")
+            }
+            return Int(sizes[i])
+        }
+        let kinds = try (0..<Int(sizeCount) - 1).map { try Check.enumValue(activations[$0], Activation.self, "activations[i]") }
+        let costKind = try Check.enumValue(cost, Cost.self, "cost")
+        out.pointee = NetworkHandle.publish(try Network(sizes: widths, activations: kinds, cost: costKind, seed: seed))
+        return NERVE_OK
+    }
+}
+
+@_cdecl("nerve_free")
+public func nerve_free(_ net: OpaquePointer?) {
+    NetworkHandle.release(net)
+}
+
+@_cdecl("nerve_reinit")
+public func nerve_reinit(_ net: OpaquePointer?, _ initialization: Int32, _ seed: UInt64) -> nerve_status {
+    guarded("nerve_reinit") {
+        let handle = try NetworkHandle.resolve(net)
+        let scheme = try Check.enumValue(initialization, WeightInit.self, "init")
+        handle.access.writing { handle.network.initialize(scheme, seed: seed) }
+        return NERVE_OK
+    }
+}
+
+/// Getters that cannot fail return a neutral value for a bad handle, as the header promises.
+private func describe<T>(_ net: OpaquePointer?, otherwise: T, _ body: (Network) -> T) -> T {
+    guard let handle = try? NetworkHandle.resolve(net) else { return otherwise }
+    return body(handle.network)
+}
+
+@_cdecl("nerve_input_size")
+public func nerve_input_size(_ net: OpaquePointer?) -> Int32 {
+    describe(net, otherwise: 0) { Int32($0.inputSize) }
+}
+
+@_cdecl("nerve_output_size")
+public func nerve_output_size(_ net: OpaquePointer?) -> Int32 {
+    describe(net, otherwise: 0) { Int32($0.outputSize) }
+}
+
+@_cdecl("nerve_layer_count")
+public func nerve_layer_count(_ net: OpaquePointer?) -> Int32 {
+    describe(net, otherwise: 0) { Int32($0.layers.count) }
+}
+
+@_cdecl("nerve_cost")
+public func nerve_cost(_ net: OpaquePointer?) -> Int32 {
+    describe(net, otherwise: -1) { $0.cost.rawValue }
+}
+
+@_cdecl("nerve_layer_info")
+public func nerve_layer_info(_ net: OpaquePointer?, _ layer: Int32, _ inputs: UnsafeMutablePointer<Int32>?,
+                             _ outputs: UnsafeMutablePointer<Int32>?, _ activation: UnsafeMutablePointer<Int32>?)
+    -> nerve_status
+{
+    guarded("nerve_layer_info") {
+        let network = try NetworkHandle.resolve(net).network
+        let described = network.layers[try Check.layer(layer, of: network)]
+        inputs?.pointee = Int32(described.inputs)
+        outputs?.pointee = Int32(described.outputs)
+        activation?.pointee = described.activation.rawValue
+        return NERVE_OK
+    }
+}
+
+@_cdecl("nerve_get_layer")
+public func nerve_get_layer(_ net: OpaquePointer?, _ layer: Int32, _ weights: UnsafeMutablePointer<Float>?,
+                            _ weightsCapacity: Int64, _ biases: UnsafeMutablePointer<Float>?,
+                            _ biasesCapacity: Int64) -> nerve_status {
+    guarded("nerve_get_layer") {
+        let handle = try NetworkHandle.resolve(net)
+        let network = handle.network
+        let index = try Check.layer(layer, of: network)
+        let described = network.layers[index]
+        let biasCount = described.parameterCount - described.weightCount
+        if weights != nil { try Check.capacity(weightsCapacity, needed: described.weightCount, "weights") }
+        if biases != nil { try Check.capacity(biasesCapacity, needed: biasCount, "biases") }
+        handle.access.reading {
+            let block = network.parameters(ofLayer: index)
+            weights?.update(from: block, count: described.weightCount)
+            biases?.update(from: block + described.weightCount, count: biasCount)
+        }
+        return NERVE_OK
+    }
+}
+
+@_cdecl("nerve_set_layer")
+public func nerve_set_layer(_ net: OpaquePointer?, _ layer: Int32, _ weights: UnsafePointer<Float>?,
+                            _ weightsCount: Int64, _ biases: UnsafePointer<Float>?, _ biasesCount: Int64)
+    -> nerve_status
+{
+    guarded("nerve_set_layer") {
+        let handle = try NetworkHandle.resolve(net)
+        let network = handle.network
+        let index = try Check.layer(layer, of: network)
+        let described = network.layers[index]
+        let biasCount = described.parameterCount - described.weightCount
+        if let weights {
+            guard weightsCount == Int64(described.weightCount) else {
+                throw NerveError.size("layer \(index) has \(described.weightCount) weights, weights_count is \(weightsCount)")
+            }
+            try Check.finite(weights, described.weightCount, "weights")
+        }
+        if let biases {
+            guard biasesCount == Int64(biasCount) else {
+                throw NerveError.size("layer \(index) has \(biasCount) biases, biases_count is \(biasesCount)")
+            }
+            try Check.finite(biases, biasCount, "biases")
+        }
+        handle.access.writing {
+            let block = network.parameters(ofLayer: index)
+            if let weights { block.update(from: weights, count: described.weightCount) }
+            if let biases { (block + described.weightCount).update(from: biases, count: biasCount) }
+        }
+        return NERVE_OK
+    }
+}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CNerveABI
+import Nerve
+
+/// The code each core error becomes at the C boundary (NERVE_E_* in nerve.h).
+extension NerveError {
+    var status: nerve_status {
+        switch self {
+        case .invalid: return NERVE_E_INVALID
+        case .size: return NERVE_E_SIZE
+        case .unsupported: return NERVE_E_UNSUPPORTED
+        case .outOfMemory: return NERVE_E_NOMEM
+        case .io: return NERVE_E_IO
+        case .format: return NERVE_E_FORMAT
+        case .busy: return NERVE_E_BUSY
+        case .diverged: return NERVE_E_DIVERGED
+        case .capacity: return NERVE_E_CAPACITY
+        }
+    }
+}
+
+/// The thread-local message behind nerve_last_error: a malloc'd C string per thread, freed when the thread ends.
+enum LastError {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { free($0) }
+        return key
+    }()
+
+    static func set(_ message: String) {
+        let copy = strdup(message)
+        free(pthread_getspecific(key))
+        pthread_setspecific(key, copy)
+    }
+
+    static var current: UnsafePointer<CChar>? {
+        guard let value = pthread_getspecific(key) else { return nil }
+        return UnsafePointer(value.assumingMemoryBound(to: CChar.self))
+    }
+}
+
+/// Runs an entry point's body, turning any thrown error into a status and the thread's last error message.
+@inline(__always)
+func guarded(_ function: StaticString, _ body: () throws -> nerve_status) -> nerve_status {
+    do {
+        return try body()
+    } catch let error as NerveError {
+        LastError.set("\(function): \(error.message)")
+        return error.status
+    } catch {
+        LastError.set("\(function): unexpected error")
+        return NERVE_E_INVALID
+    }
+}
+
+/// A pointer to a NUL-terminated literal: static storage, valid for the life of the process.
+func staticCString(_ literal: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(literal.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@_cdecl("nerve_last_error")
+public func nerve_last_error() -> UnsafePointer<CChar> {
+    LastError.current ?? staticCString("")
+}
+
+@_cdecl("nerve_status_string")
+public func nerve_status_string(_ status: nerve_status) -> UnsafePointer<CChar> {
+    switch status {
+    case NERVE_OK: return staticCString("ok")
+    case NERVE_STOPPED: return staticCString("stopped by the progress callback")
+    case NERVE_E_INVALID: return staticCString("invalid argument")
+    case NERVE_E_SIZE: return staticCString("invalid size")
+    case NERVE_E_UNSUPPORTED: return staticCString("unsupported")
+    case NERVE_E_NOMEM: return staticCString("out of memory")
+    case NERVE_E_IO: return staticCString("input/output error")
+    case NERVE_E_FORMAT: return staticCString("invalid model format")
+    case NERVE_E_BUSY: return staticCString("network busy")
+    case NERVE_E_DIVERGED: return staticCString("training diverged")
+    case NERVE_E_CAPACITY: return staticCString("output buffer too small")
+    default: return staticCString("unknown status")
+    }
+}
+
+@_cdecl("nerve_version")
+public func nerve_version() -> UnsafePointer<CChar> { staticCString("0.1.0") }
