@@ -13,8 +13,6 @@ final class Backpropagation {
     /// masked activations the next layer reads.
     private var masks: [FloatBuffer?]
     private var masked: [FloatBuffer?]
-    /// scale · ∂C/∂parameters, laid out like the network's parameters.
-    let gradient: FloatBuffer
 
     init(network: Network, capacity: Int, dropout: Bool) throws {
         self.network = network
@@ -26,7 +24,6 @@ final class Backpropagation {
         let hidden = network.layers.dropLast()
         masks = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
         masked = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
-        gradient = try FloatBuffer(count: network.parameterCount)
     }
 
     var finalOutputs: UnsafeMutablePointer<Float> { outputs[outputs.count - 1].base }
@@ -54,8 +51,8 @@ final class Backpropagation {
         }
     }
 
-    /// Backward pass after `forward`: fills `gradient` with scale · Σ over rows of ∂C_x/∂parameters.
-    func backward(rows: Int, scale: Float) {
+    /// Backward pass after `forward`, handing each layer's parameter gradient to `target(layerIndex)`.
+    func backward(rows: Int, target: (Int) -> GradientTarget) {
         let layers = network.layers
         let last = layers.count - 1
         network.cost.outputError(outputs: finalOutputs, targets: targets.base, activation: layers[last].activation,
@@ -64,8 +61,8 @@ final class Backpropagation {
             let layer = layers[i]
             let previousDelta = i > 0 ? deltas[i - 1].base : nil
             layer.backward(input: input(ofLayer: i), delta: deltas[i].base, rows: rows,
-                           parameters: network.parameters(ofLayer: i), scale: scale,
-                           gradient: gradient.base + network.offsets[i], inputGradient: previousDelta)
+                           parameters: network.parameters(ofLayer: i), inputGradient: previousDelta,
+                           target: target(i))
             if let previousDelta {
                 let below = layers[i - 1]
                 if let mask = masks[i - 1]?.base {
@@ -96,7 +93,9 @@ extension Network {
         pass.gather(samples, order: nil, start: 0, rows: samples.count)
         var unused = random
         pass.forward(rows: samples.count, dropout: 0, random: &unused)
-        pass.backward(rows: samples.count, scale: 1 / Float(samples.count))
-        return Array(pass.gradient.buffer)
+        let gradient = try FloatBuffer(count: parameterCount)
+        let scale = 1 / Float(samples.count)
+        pass.backward(rows: samples.count) { GradientTarget(block: gradient.base + self.offsets[$0], scale: scale) }
+        return Array(gradient.buffer)
     }
 }

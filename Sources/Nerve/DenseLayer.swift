@@ -19,26 +19,36 @@ public struct DenseLayer: Layer {
                         output: UnsafeMutablePointer<Float>) {
         let bias = parameters + weightCount
         for r in 0..<rows { (output + r * outputs).update(from: bias, count: outputs) }
-        gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
-             alpha: 1, input, lda: inputs, parameters, ldb: inputs, beta: 1, output, ldc: outputs)
+        if rows == 1 {
+            // One sample is a matrix–vector product; GEMM's packing would dominate its cost.
+            gemv(m: outputs, n: inputs, parameters, input, output)
+        } else {
+            gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
+                 alpha: 1, input, lda: inputs, parameters, ldb: inputs, beta: 1, output, ldc: outputs)
+        }
         activation.apply(output, rows: rows, columns: outputs)
     }
 
     public func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
-                         parameters: UnsafePointer<Float>, scale: Float, gradient: UnsafeMutablePointer<Float>,
-                         inputGradient: UnsafeMutablePointer<Float>?) {
+                         parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+                         target: GradientTarget) {
         if let inputGradient {
             gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
                  alpha: 1, delta, lda: outputs, parameters, ldb: inputs, beta: 0, inputGradient, ldc: inputs)
         }
         gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
-             alpha: scale, delta, lda: outputs, input, ldb: inputs, beta: 0, gradient, ldc: inputs)
-        let biasGradient = gradient + weightCount
-        biasGradient.update(repeating: 0, count: outputs)
+             alpha: target.scale, delta, lda: outputs, input, ldb: inputs, beta: target.keepWeights,
+             target.block, ldc: inputs)
+        let bias = target.block + weightCount
+        if target.keepBiases == 0 {
+            bias.update(repeating: 0, count: outputs)
+        } else if target.keepBiases != 1 {
+            for j in 0..<outputs { bias[j] *= target.keepBiases }
+        }
+        let scale = target.scale
         for r in 0..<rows {
             let d = delta + r * outputs
-            for j in 0..<outputs { biasGradient[j] += d[j] }
+            for j in 0..<outputs { bias[j] += scale * d[j] }
         }
-        if scale != 1 { for j in 0..<outputs { biasGradient[j] *= scale } }
     }
 }

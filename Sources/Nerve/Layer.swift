@@ -14,10 +14,29 @@ public protocol Layer: Sendable {
     func forward(input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
                  output: UnsafeMutablePointer<Float>)
 
-    /// Given δ (rows × outputs, already ∂C/∂z), writes scale · ∂C/∂parameters summed over the rows (BP3, BP4) into
-    /// `gradient`, and, when `inputGradient` is given, ∂C/∂input (rows × inputs) before the previous layer's
-    /// activation derivative (the first half of BP2).
+    /// Given δ (rows × outputs, already ∂C/∂z), first writes ∂C/∂input (rows × inputs) to `inputGradient` when
+    /// given — the first half of BP2, before the previous layer's activation derivative — and then folds the
+    /// parameter gradient summed over the rows (BP3, BP4) into `target`. The order matters: `target` may be the
+    /// parameters themselves.
     func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
-                  parameters: UnsafePointer<Float>, scale: Float, gradient: UnsafeMutablePointer<Float>,
-                  inputGradient: UnsafeMutablePointer<Float>?)
+                  parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+                  target: GradientTarget)
+}
+
+/// Where a layer's parameter gradient goes: block ← keep · block + scale · Σ_rows ∂C/∂θ, with separate keep factors
+/// for weights and biases. A plain gradient is keep 0; an SGD step writes straight into the parameters with
+/// scale −η/m and keep 1 − ηλ/n (weight decay); momentum writes into the velocity with keep μ. Folding the
+/// update into the matrix product saves a pass over every weight per mini-batch.
+public struct GradientTarget {
+    public var block: UnsafeMutablePointer<Float>
+    public var scale: Float
+    public var keepWeights: Float
+    public var keepBiases: Float
+
+    public init(block: UnsafeMutablePointer<Float>, scale: Float, keepWeights: Float = 0, keepBiases: Float = 0) {
+        self.block = block
+        self.scale = scale
+        self.keepWeights = keepWeights
+        self.keepBiases = keepBiases
+    }
 }

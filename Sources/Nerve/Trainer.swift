@@ -26,13 +26,12 @@ public enum Trainer {
         let n = data.count
         let batch = min(options.batchSize, n)
         let pass = try Backpropagation(network: network, capacity: batch, dropout: options.dropout > 0)
-        let optimizer = try Optimizer(options: options, parameterCount: network.parameterCount)
+        let optimizer = try Optimizer(options: options, parameterCount: network.parameterCount, samples: n)
         let order = try IndexBuffer(count: n)
         for i in 0..<n { order.base[i] = Int32(i) }
         let lastGood = try FloatBuffer(count: network.parameterCount, zeroed: false)
         lastGood.copy(from: network.parameters)
         let best = options.earlyStoppingPatience > 0 ? try FloatBuffer(count: network.parameterCount, zeroed: false) : nil
-        let l2 = options.l2 / Float(n), l1 = options.l1 / Float(n)
 
         var learningRate = options.learningRate
         var bestEvalCost = Double.infinity
@@ -52,8 +51,10 @@ public enum Trainer {
                     running.add(outputs: pass.finalOutputs, targets: pass.targets.base, rows: rows,
                                 columns: network.outputSize, cost: network.cost, activation: network.outputActivation)
                 }
-                pass.backward(rows: rows, scale: 1 / Float(rows))
-                optimizer.step(network, gradient: pass.gradient, learningRate: learningRate, l2: l2, l1: l1)
+                pass.backward(rows: rows) {
+                    optimizer.target(layer: $0, of: network, rows: rows, learningRate: learningRate)
+                }
+                optimizer.finish(network, learningRate: learningRate)
                 start += rows
             }
 
