@@ -14,7 +14,7 @@ final class NetworkHandle {
     /// Registers a new handle and returns the pointer given to C.
     static func publish(_ network: Network) -> OpaquePointer {
         let pointer = Unmanaged.passRetained(NetworkHandle(network)).toOpaque()
-        registryLock.withLock { _ = live.insert(pointer) }
+        registryLock.writing { _ = live.insert(pointer) }
         return OpaquePointer(pointer)
     }
 
@@ -22,7 +22,7 @@ final class NetworkHandle {
     static func resolve(_ pointer: OpaquePointer?) throws -> NetworkHandle {
         guard let pointer else { throw NerveError.invalid("net is NULL") }
         let raw = UnsafeMutableRawPointer(pointer)
-        guard registryLock.withLock({ live.contains(raw) }) else {
+        guard registryLock.reading({ live.contains(raw) }) else {
             throw NerveError.invalid("net is not a live network (freed, or not from nerve_create/nerve_load)")
         }
         return Unmanaged<NetworkHandle>.fromOpaque(raw).takeUnretainedValue()
@@ -32,10 +32,11 @@ final class NetworkHandle {
     static func release(_ pointer: OpaquePointer?) {
         guard let pointer else { return }
         let raw = UnsafeMutableRawPointer(pointer)
-        guard registryLock.withLock({ live.remove(raw) != nil }) else { return }
+        guard registryLock.writing({ live.remove(raw) != nil }) else { return }
         Unmanaged<NetworkHandle>.fromOpaque(raw).release()
     }
 
-    private static let registryLock = Mutex()
+    /// Every lookup reads the registry, so concurrent predictions share it; only create and free write.
+    private static let registryLock = ReadWriteLock()
     nonisolated(unsafe) private static var live = Set<UnsafeMutableRawPointer>()
 }
