@@ -1,0 +1,80 @@
+"""Nerve: fully connected feedforward neural networks, trained in C/Swift, driven from numpy.
+
+    import nerve
+    (X, y), (X_test, y_test) = nerve.datasets.load_fashion_mnist()
+    net = nerve.Network([784, 100, 10], activations=["sigmoid", "softmax"], seed=0)
+    history = net.fit(X, y, epochs=5, batch_size=10, learning_rate=0.1, validation_data=(X_test, y_test))
+    net.evaluate(X_test, y_test)          # {"cost": ..., "accuracy": ...}
+
+The shared library is found through NERVE_LIBRARY, then a copy shipped inside this package, then the build
+output of the source tree this package lives in, then the system's library path.
+"""
+
+from . import datasets, network2
+from .errors import (
+    NerveBusyError,
+    NerveCapacityError,
+    NerveDivergedError,
+    NerveError,
+    NerveFormatError,
+    NerveIOError,
+    NerveMemoryError,
+    NerveSizeError,
+    NerveUnsupportedError,
+    NerveValueError,
+)
+from .history import Epoch, History
+from .network import Network, load
+
+__version__ = "0.1.0"
+
+
+def library_version():
+    """The version string of the loaded libnerve (nerve_version())."""
+    from . import _lib
+
+    return _lib.lib().nerve_version().decode("ascii")
+
+
+def library_path():
+    """The file libnerve was loaded from."""
+    from . import _lib
+
+    return _lib.library_path()
+
+
+def load_network2(source):
+    """A Network from a network2.py JSON model file (path or open file)."""
+    return network2.load(source)
+
+
+def __getattr__(name):
+    # nerve.sklearn imports scikit-learn, which plain users of Network should not have to pay for.
+    if name == "sklearn":
+        import importlib
+
+        return importlib.import_module(".sklearn", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "Network",
+    "load",
+    "load_network2",
+    "Epoch",
+    "History",
+    "NerveError",
+    "NerveValueError",
+    "NerveSizeError",
+    "NerveUnsupportedError",
+    "NerveMemoryError",
+    "NerveIOError",
+    "NerveFormatError",
+    "NerveBusyError",
+    "NerveDivergedError",
+    "NerveCapacityError",
+    "datasets",
+    "network2",
+    "library_version",
+    "library_path",
+]

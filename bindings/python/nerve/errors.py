@@ -1,0 +1,111 @@
+"""Exceptions raised for the library's failure statuses.
+
+Every failing nerve_* call becomes a NerveError carrying the status code and the library's own message. Each code
+has a subclass that also derives from the matching built-in exception, so `except ValueError` or `except OSError`
+work as they would for any other Python library.
+"""
+
+from . import _lib
+
+
+class NerveError(Exception):
+    """A nerve_* call failed; `status` is the nerve_status code, `message` the library's explanation."""
+
+    status = None
+
+    def __init__(self, message):
+        # One positional argument only: OSError would read a second one as errno/strerror.
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
+class NerveValueError(NerveError, ValueError):
+    """NERVE_E_INVALID: a NULL pointer, unknown enum value, NaN/Inf or an option out of range."""
+
+    status = _lib.E_INVALID
+
+
+class NerveSizeError(NerveError, ValueError):
+    """NERVE_E_SIZE: a size is zero, absurd, or does not match the network."""
+
+    status = _lib.E_SIZE
+
+
+class NerveUnsupportedError(NerveError, ValueError):
+    """NERVE_E_UNSUPPORTED: a valid request the library refuses (e.g. softmax with cross-entropy)."""
+
+    status = _lib.E_UNSUPPORTED
+
+
+class NerveMemoryError(NerveError, MemoryError):
+    """NERVE_E_NOMEM."""
+
+    status = _lib.E_NOMEM
+
+
+class NerveIOError(NerveError, OSError):
+    """NERVE_E_IO: a file could not be opened, read, written or renamed."""
+
+    status = _lib.E_IO
+
+
+class NerveFormatError(NerveError, ValueError):
+    """NERVE_E_FORMAT: a model file or buffer is truncated, corrupted or of an unknown version."""
+
+    status = _lib.E_FORMAT
+
+
+class NerveBusyError(NerveError, RuntimeError):
+    """NERVE_E_BUSY: the network is already being trained by another call."""
+
+    status = _lib.E_BUSY
+
+
+class NerveDivergedError(NerveError, FloatingPointError):
+    """NERVE_E_DIVERGED: training produced NaN or infinite values; the network keeps its last good weights."""
+
+    status = _lib.E_DIVERGED
+
+
+class NerveCapacityError(NerveError):
+    """NERVE_E_CAPACITY: an output buffer was too small."""
+
+    status = _lib.E_CAPACITY
+
+
+_BY_STATUS = {
+    cls.status: cls
+    for cls in (
+        NerveValueError,
+        NerveSizeError,
+        NerveUnsupportedError,
+        NerveMemoryError,
+        NerveIOError,
+        NerveFormatError,
+        NerveBusyError,
+        NerveDivergedError,
+        NerveCapacityError,
+    )
+}
+
+
+def error_for(status):
+    """The exception for a failure status, with the message the library left for this thread."""
+    library = _lib.lib()
+    message = library.nerve_last_error().decode("utf-8", "replace")
+    if not message:
+        message = library.nerve_status_string(status).decode("utf-8", "replace")
+    error = _BY_STATUS.get(status, NerveError)(message)
+    error.status = status
+    return error
+
+
+def check(status):
+    """Raises for a failure status; returns OK and STOPPED unchanged. Call it right after the C call, on the same
+    thread, so nerve_last_error still describes that call."""
+    if status < 0:
+        raise error_for(status)
+    return status

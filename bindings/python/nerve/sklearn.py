@@ -1,0 +1,309 @@
+"""scikit-learn estimators backed by Nerve: MLPClassifier and MLPRegressor.
+
+They take the parameters of sklearn.neural_network's estimators of the same names where Nerve has the matching
+feature, and work in pipelines, grid searches and cross-validation. Differences worth knowing:
+
+- solver is "sgd" (with `momentum`) or "adam"; there is no "lbfgs", no Nesterov momentum and no learning-rate
+  schedule other than constant.
+- alpha is scikit-learn's L2 penalty (alpha/(2·batch)·‖W‖² per mini-batch); it is passed to Nerve as the
+  equivalent λ of its λ/n weight decay.
+- early_stopping holds out validation_fraction of the data and stops after n_iter_no_change epochs without a
+  better validation *cost* (scikit-learn watches the score); the best weights are then restored.
+- there is no sample_weight, and the classifier is single-label (softmax output, log-likelihood cost).
+- `dropout` is an extra parameter: the probability of dropping each hidden unit during training.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from .network import Network
+
+# scikit-learn's activation names, and Nerve's own for those who prefer them.
+_ACTIVATIONS = {
+    "identity": "linear",
+    "logistic": "sigmoid",
+    "tanh": "tanh",
+    "relu": "relu",
+    "linear": "linear",
+    "sigmoid": "sigmoid",
+    "leaky_relu": "leaky_relu",
+}
+_SOLVERS = ("sgd", "adam")
+_SEED_BOUND = np.iinfo(np.int32).max
+
+
+def _require(condition, message):
+    if not condition:
+        raise ValueError(message)
+
+
+class _NerveMLP(BaseEstimator):
+    """Parameters, validation and the training loop shared by the classifier and the regressor."""
+
+    _output_activation = None  # set by subclasses
+    _cost = None
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate_init=0.001,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.dropout = dropout
+
+    # ------------------------------------------------------------------------------------------- validation
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, numbers.Integral):
+            sizes = (sizes,)
+        try:
+            sizes = [int(size) for size in sizes]
+        except (TypeError, ValueError):
+            raise ValueError(f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}")
+        _require(all(size > 0 for size in sizes), f"hidden_layer_sizes must be > 0, got {sizes}")
+        return sizes
+
+    def _check_params(self):
+        _require(
+            self.activation in _ACTIVATIONS,
+            f"activation must be one of {', '.join(_ACTIVATIONS)}, got {self.activation!r}",
+        )
+        _require(self.solver in _SOLVERS, f"solver must be 'sgd' or 'adam', got {self.solver!r}")
+        _require(self.batch_size == "auto" or (isinstance(self.batch_size, numbers.Integral)
+                 and self.batch_size >= 1), f"batch_size must be 'auto' or >= 1, got {self.batch_size!r}")
+        _require(isinstance(self.max_iter, numbers.Integral) and self.max_iter >= 1,
+                 f"max_iter must be >= 1, got {self.max_iter!r}")
+        _require(isinstance(self.n_iter_no_change, numbers.Integral) and self.n_iter_no_change >= 1,
+                 f"n_iter_no_change must be >= 1, got {self.n_iter_no_change!r}")
+        _require(self.alpha >= 0, f"alpha must be >= 0, got {self.alpha}")
+        _require(self.learning_rate_init > 0, f"learning_rate_init must be > 0, got {self.learning_rate_init}")
+        _require(self.tol >= 0, f"tol must be >= 0, got {self.tol}")
+        _require(0 <= self.momentum < 1, f"momentum must be in [0, 1), got {self.momentum}")
+        _require(0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout}")
+        _require(0 < self.validation_fraction < 1,
+                 f"validation_fraction must be in (0, 1), got {self.validation_fraction}")
+        _require(0 <= self.beta_1 < 1 and 0 <= self.beta_2 < 1, "beta_1 and beta_2 must be in [0, 1)")
+        _require(self.epsilon > 0, f"epsilon must be > 0, got {self.epsilon}")
+        return self._hidden_sizes()
+
+    # ---------------------------------------------------------------------------------------------- training
+
+    def _new_network(self, n_features, n_outputs, rng):
+        hidden = self._hidden_sizes()
+        activations = [_ACTIVATIONS[self.activation]] * len(hidden) + [self._output_activation]
+        seed = int(rng.randint(_SEED_BOUND))
+        self.net_ = Network([n_features, *hidden, n_outputs], activations=activations, cost=self._cost, seed=seed)
+        self.n_iter_ = 0
+        self.loss_curve_ = []
+        self.best_loss_ = np.inf
+        self.validation_loss_curve_ = []
+
+    def _train(self, X, targets, epochs, rng, incremental):
+        """Runs Nerve on (X, targets), targets being class indices or a float matrix, for up to `epochs`."""
+        n = X.shape[0]
+        batch = min(200, n) if self.batch_size == "auto" else self.batch_size
+        validation = None
+        early_stopping = self.early_stopping and not incremental
+        if early_stopping:
+            stratify = targets if isinstance(self, ClassifierMixin) else None
+            X, X_val, targets, targets_val = train_test_split(
+                X, targets, test_size=self.validation_fraction, random_state=rng.randint(_SEED_BOUND),
+                stratify=stratify,
+            )
+            validation = (X_val, targets_val)
+            n = X.shape[0]
+
+        stale_epochs = 0
+
+        def after_epoch(epoch):
+            nonlocal stale_epochs
+            loss = epoch.train_cost
+            self.loss_curve_.append(loss)
+            if early_stopping:
+                self.validation_loss_curve_.append(epoch.eval_cost)
+            improved = loss <= self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, loss)
+            if early_stopping or incremental:
+                return False  # the library's early stopping decides, or there is a single epoch anyway
+            # Stop on a training-loss plateau, as scikit-learn's MLPs do without early stopping.
+            stale_epochs = 0 if improved else stale_epochs + 1
+            return stale_epochs > self.n_iter_no_change
+
+        history = self.net_.fit(
+            X,
+            targets,
+            epochs=epochs,
+            batch_size=batch,
+            learning_rate=self.learning_rate_init,
+            momentum=self.momentum if self.solver == "sgd" else 0.0,
+            # scikit-learn adds alpha/batch·W to each mini-batch gradient; Nerve adds λ/n·W.
+            l2=self.alpha * n / min(batch, n),
+            dropout=self.dropout,
+            optimizer=self.solver,
+            adam_beta1=self.beta_1,
+            adam_beta2=self.beta_2,
+            adam_epsilon=self.epsilon,
+            validation_data=validation,
+            early_stopping=self.n_iter_no_change if early_stopping else 0,
+            shuffle=self.shuffle,
+            progress="plain" if self.verbose else False,
+            callback=after_epoch,
+        )
+        self.n_iter_ += len(history)
+        self.loss_ = self.loss_curve_[-1]
+        if early_stopping:
+            self.best_validation_loss_ = min(self.validation_loss_curve_)
+        if not incremental and not early_stopping and not history.stopped and len(history) == epochs:
+            warnings.warn(
+                f"{type(self).__name__} reached max_iter={self.max_iter} before the training loss settled",
+                ConvergenceWarning,
+            )
+
+    def _fit(self, X, y, incremental, classes=None):
+        self._check_params()
+        reset = not hasattr(self, "net_") or not (incremental or self.warm_start)
+        X, y = self._validate_input(X, y, reset=reset, incremental=incremental, classes=classes)
+        targets, n_outputs = self._targets(y)
+        rng = check_random_state(self.random_state)
+        if reset:
+            self._new_network(X.shape[1], n_outputs, rng)
+        self._train(X, targets, 1 if incremental else self.max_iter, rng, incremental)
+        return self
+
+    def fit(self, X, y):
+        """Trains for up to max_iter epochs (a fresh network unless warm_start and already fitted)."""
+        return self._fit(X, y, incremental=False)
+
+    def _predict_outputs(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        return self.net_.predict(X).astype(np.float64)
+
+
+class MLPClassifier(ClassifierMixin, _NerveMLP):
+    """A multi-layer perceptron classifier: hidden layers of `activation`, a softmax output, log-likelihood cost.
+
+    predict_proba gives the softmax outputs in the order of classes_.
+    """
+
+    _output_activation = "softmax"
+    _cost = "log_likelihood"
+
+    def _validate_input(self, X, y, reset, incremental, classes=None):
+        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=reset)
+        check_classification_targets(y)
+        labels = unique_labels(y)
+        if reset:
+            self.classes_ = unique_labels(classes) if incremental else labels
+        elif self.warm_start and not incremental and not np.array_equal(labels, self.classes_):
+            raise ValueError(f"warm_start needs the classes of the previous fit ({self.classes_}); y has {labels}")
+        unknown = np.setdiff1d(labels, self.classes_)
+        if unknown.size:
+            raise ValueError(f"y has classes {unknown} not in classes_ {self.classes_}")
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least two classes; got one class ({self.classes_[0]!r})"
+            )
+        return X, y
+
+    def _targets(self, y):
+        # Class indices; Network.fit one-hot encodes them.
+        return np.searchsorted(self.classes_, y), len(self.classes_)
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch over (X, y). The first call needs `classes`, every label the model will ever see."""
+        if not hasattr(self, "net_"):
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit")
+        elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
+            raise ValueError(f"classes {unique_labels(classes)} differ from classes_ {self.classes_} of earlier calls")
+        return self._fit(X, y, incremental=True, classes=classes)
+
+    def predict_proba(self, X):
+        """Class probabilities, one column per entry of classes_."""
+        return self._predict_outputs(X)
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self._predict_outputs(X), axis=1)]
+
+
+class MLPRegressor(RegressorMixin, _NerveMLP):
+    """A multi-layer perceptron regressor: hidden layers of `activation`, a linear output, quadratic cost."""
+
+    _output_activation = "linear"
+    _cost = "quadratic"
+
+    def _validate_input(self, X, y, reset, incremental, classes=None):
+        X, y = validate_data(
+            self, X, y, dtype=(np.float64, np.float32), multi_output=True, y_numeric=True, reset=reset
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        outputs = 1 if y.ndim == 1 else y.shape[1]
+        if reset:
+            self.n_outputs_ = outputs
+        elif outputs != self.n_outputs_:
+            raise ValueError(f"y has {outputs} target columns; the model was fitted with {self.n_outputs_}")
+        return X, y
+
+    def _targets(self, y):
+        return y.reshape(y.shape[0], -1), self.n_outputs_
+
+    def partial_fit(self, X, y):
+        """One epoch over (X, y), starting a network on the first call."""
+        return self._fit(X, y, incremental=True)
+
+    def predict(self, X):
+        outputs = self._predict_outputs(X)
+        return outputs.ravel() if self.n_outputs_ == 1 else outputs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
