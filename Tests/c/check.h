@@ -1,0 +1,43 @@
+/* A minimal check harness: counts passed and failed checks, prints every failure with its location. */
+#ifndef NERVE_TEST_CHECK_H
+#define NERVE_TEST_CHECK_H
+
+#include <stdint.h>
+#include "nerve.h"
+
+#define CHECK_STR2(x) #x
+#define CHECK_STR(x) CHECK_STR2(x)
+#define CHECK_WHERE __FILE__ ":" CHECK_STR(__LINE__)
+
+/* Records one check; on failure prints where and the formatted explanation. Returns ok. */
+int check_record(int ok, const char *where, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#define CHECK(cond, ...) check_record(!!(cond), CHECK_WHERE, __VA_ARGS__)
+
+/* The call must succeed. */
+int check_ok(nerve_status status, const char *expr, const char *where);
+#define CHECK_OK(expr) check_ok((expr), #expr, CHECK_WHERE)
+
+/* The call must fail with one of the accepted codes (0 ends the list) and leave a non-empty message. */
+int check_fails(nerve_status status, const char *expr, const char *where, const nerve_status *accepted);
+#define CHECK_FAILS(expr, ...) \
+    check_fails((expr), #expr, CHECK_WHERE, (const nerve_status[]){__VA_ARGS__, 0})
+
+/* Every check_fails call counts one hostile case; suites report how many they ran. */
+long check_error_cases(void);
+void check_note_error_case(void); /* for a hostile case checked some other way (e.g. in a child) */
+
+/* Prints "N passed, N failed" and returns the process exit code. */
+int check_summary(void);
+long check_failed_count(void);
+
+/* Shared helpers. */
+int floats_equal_bits(const float *a, const float *b, size_t n);
+int all_finite(const float *a, size_t n);
+double now_seconds(void);
+
+#endif

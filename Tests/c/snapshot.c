@@ -1,0 +1,47 @@
+#include "snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int snapshot_take(const nerve_net *net, net_snapshot *snap)
+{
+    memset(snap, 0, sizeof *snap);
+    snap->layers = nerve_layer_count(net);
+    if (snap->layers <= 0 || snap->layers > 64)
+        return -1;
+    size_t total = 0;
+    for (int32_t l = 0; l < snap->layers; l++) {
+        int32_t *s = snap->shape[l];
+        if (nerve_layer_info(net, l, &s[0], &s[1], &s[2]) != NERVE_OK)
+            return -1;
+        total += (size_t)s[0] * (size_t)s[1] + (size_t)s[1];
+    }
+    snap->params = malloc(total * sizeof(float));
+    if (!snap->params)
+        return -1;
+    size_t at = 0;
+    for (int32_t l = 0; l < snap->layers; l++) {
+        int64_t nw = (int64_t)snap->shape[l][0] * snap->shape[l][1], nb = snap->shape[l][1];
+        if (nerve_get_layer(net, l, snap->params + at, nw, snap->params + at + nw, nb) != NERVE_OK) {
+            snapshot_free(snap);
+            return -1;
+        }
+        at += (size_t)(nw + nb);
+    }
+    snap->count = total;
+    return 0;
+}
+
+int snapshot_equal(const net_snapshot *a, const net_snapshot *b)
+{
+    return a->layers == b->layers && a->count == b->count &&
+           memcmp(a->shape, b->shape, sizeof a->shape) == 0 &&
+           memcmp(a->params, b->params, a->count * sizeof(float)) == 0;
+}
+
+void snapshot_free(net_snapshot *snap)
+{
+    free(snap->params);
+    snap->params = NULL;
+    snap->count = 0;
+}

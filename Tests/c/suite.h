@@ -1,0 +1,18 @@
+/* The groups of ABI tests; main.c runs the ones named on the command line, or all of them. */
+#ifndef NERVE_TEST_SUITE_H
+#define NERVE_TEST_SUITE_H
+
+void test_forward(void);
+void test_cost(void);
+void test_xor(void);
+void test_persistence(void);
+void test_determinism(void);
+void test_init(void);
+void test_unsupported(void);
+void test_stop(void);
+void test_hostile(void);
+void test_divergence(void);
+void test_failed_save(void);
+void test_threads(void);
+
+#endif
