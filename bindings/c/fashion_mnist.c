@@ -84,12 +84,13 @@ static void usage(FILE *stream)
           "  --data DIR            directory of the un-gzipped IDX files (default: $NERVE_DATA)\n"
           "  --hidden N[,N...]     hidden layer sizes (default 100)\n"
           "  --activation NAME     hidden layers: sigmoid, tanh, relu, leaky-relu, linear (default sigmoid)\n"
-          "  --output NAME         output layer: softmax or sigmoid (default softmax)\n"
+          "  --output NAME         output layer: softmax or sigmoid (default softmax); with sigmoid the\n"
+          "                        per-epoch accuracy counts single outputs, the test accuracy whole images\n"
           "  --cost NAME           log-likelihood, cross-entropy, quadratic (default: suits the output)\n"
           "  --optimizer NAME      sgd or adam (default sgd)\n"
           "  --epochs N            (default 5)\n"
           "  --batch N             mini-batch size (default 10)\n"
-          "  --lr X                learning rate (default 0.1; ~0.001 with adam)\n"
+          "  --lr X                learning rate (default 0.2; ~0.001 with adam)\n"
           "  --momentum X          SGD momentum (default 0)\n"
           "  --l2 X                L2 regularisation lambda (default 0)\n"
           "  --dropout X           hidden unit dropout probability (default 0)\n"
@@ -330,17 +331,16 @@ static int32_t report_epoch(const nerve_epoch_report *report, void *user_data)
     print_measure("train", report->train_cost, report->train_accuracy);
     print_measure("| validation", report->eval_cost, report->eval_accuracy);
     printf(" | %6.2f s  lr %g\n", report->seconds, report->learning_rate);
-    fflush(stdout);
     return interrupted; /* non-zero stops training cleanly after this epoch */
 }
 
 static void describe(const nerve_net *net)
 {
     int32_t layer, inputs, outputs, activation;
-    printf("network %d", (int)nerve_input_size(net));
+    printf("network: %d inputs", (int)nerve_input_size(net));
     for (layer = 0; layer < nerve_layer_count(net); layer++) {
         if (nerve_layer_info(net, layer, &inputs, &outputs, &activation) == NERVE_OK)
-            printf("-%d %s", (int)outputs, name_of(activation_names, activation));
+            printf(" -> %d %s", (int)outputs, name_of(activation_names, activation));
     }
     printf(", %s cost\n", name_of(cost_names, nerve_cost(net)));
 }
@@ -451,8 +451,9 @@ int main(int argc, char **argv)
     cfg.epochs = 5;
     cfg.batch_size = 10;
     cfg.optimizer = NERVE_OPTIMIZER_SGD;
-    cfg.learning_rate = 0.1f;
+    cfg.learning_rate = 0.2f;
     cfg.seed = 1;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines appear as they come, in order with errors */
     parsed = parse_arguments(argc, argv, &cfg);
     if (parsed != 0)
         return parsed > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -510,9 +511,9 @@ int main(int argc, char **argv)
     opts.optimizer = cfg.optimizer;
     opts.progress = report_epoch;
     opts.user_data = &totals;
-    printf("training: %s, batch %d, learning rate %g, momentum %g, L2 %g, dropout %g, %d epochs, seed %lu\n",
-           name_of(optimizer_names, cfg.optimizer), (int)cfg.batch_size, cfg.learning_rate, cfg.momentum, cfg.l2,
-           cfg.dropout, (int)cfg.epochs, (unsigned long)cfg.seed);
+    printf("training for %d epoch%s: %s, batch %d, learning rate %g, momentum %g, L2 %g, dropout %g, seed %lu\n",
+           (int)cfg.epochs, cfg.epochs == 1 ? "" : "s", name_of(optimizer_names, cfg.optimizer),
+           (int)cfg.batch_size, cfg.learning_rate, cfg.momentum, cfg.l2, cfg.dropout, (unsigned long)cfg.seed);
     signal(SIGINT, on_interrupt);
     status = nerve_train(net, train.x, train.y, train.n, validation.x, validation.y, validation.n, &opts);
     signal(SIGINT, SIG_DFL);
@@ -537,8 +538,9 @@ int main(int argc, char **argv)
         goto done;
     }
     accuracy = classification_accuracy(outputs, &test);
-    printf("test accuracy %.4f (cost %.4f) on %ld images; %d epochs, %.2f s per epoch\n", accuracy, test_cost,
-           (long)test.n, (int)totals.epochs, totals.epochs > 0 ? totals.seconds / totals.epochs : 0.0);
+    printf("test accuracy %.4f (cost %.4f) on %ld images after %d epoch%s, %.2f s per epoch\n", accuracy,
+           test_cost, (long)test.n, (int)totals.epochs, totals.epochs == 1 ? "" : "s",
+           totals.epochs > 0 ? totals.seconds / totals.epochs : 0.0);
 
     if (check_round_trip(net, &cfg, &test, outputs) != 0)
         goto done;

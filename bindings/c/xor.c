@@ -1,4 +1,4 @@
-/* xor.c — trains a 2-4-1 network on XOR, saves it, loads it back and checks both give the same answers. */
+/* xor.c — trains a 2-8-1 network on XOR, saves it, loads it back and checks both give the same answers. */
 #define _POSIX_C_SOURCE 200809L /* mkstemp */
 #include <nerve.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@ int main(void)
 {
     const float x[4 * 2] = {0, 0, 0, 1, 1, 0, 1, 1}; /* four samples, one per row */
     const float y[4] = {0, 1, 1, 0};
-    const int32_t sizes[] = {2, 4, 1};
+    const int32_t sizes[] = {2, 8, 1}; /* with 4 hidden units about 1 seed in 100 gets stuck */
     const int32_t activations[] = {NERVE_ACT_TANH, NERVE_ACT_SIGMOID};
     nerve_net *net = NULL, *from_file = NULL, *from_memory = NULL;
     nerve_train_options opts;
@@ -31,7 +31,7 @@ int main(void)
 
     check(nerve_create(&net, sizes, 3, activations, NERVE_COST_CROSS_ENTROPY, 7), "create");
     nerve_train_options_init(&opts);
-    opts.epochs = 1000;
+    opts.epochs = 500;
     opts.batch_size = 4; /* the whole set: plain gradient descent */
     opts.learning_rate = 0.5f;
     opts.momentum = 0.9f;
