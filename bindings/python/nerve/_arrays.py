@@ -49,6 +49,14 @@ def samples(data, columns, name="X", allow_empty=False):
     return _as_finite_float32(array, name)
 
 
+def shaped(data, shape, name):
+    """`data` as a C-contiguous float32 array of exactly `shape`."""
+    array = _as_numeric_array(data, name)
+    if array.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {array.shape}")
+    return _as_finite_float32(array, name)
+
+
 def targets(data, rows, outputs, name="Y"):
     """`data` as a C-contiguous float32 (rows, outputs) array.
 

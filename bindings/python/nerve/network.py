@@ -141,11 +141,9 @@ class Network:
         index = self._layer_index(layer)
         inputs, outputs, _ = self._layer_info(index)
         if weights is not None:
-            weights = _arrays.samples(weights, inputs, name="weights")
-            if weights.shape[0] != outputs:
-                raise ValueError(f"weights of layer {index} must have shape {(outputs, inputs)}, got {weights.shape}")
+            weights = _arrays.shaped(weights, (outputs, inputs), f"weights of layer {index}")
         if biases is not None:
-            biases = _arrays.samples(np.reshape(np.asarray(biases), (1, -1)), outputs, name="biases")
+            biases = _arrays.shaped(biases, (outputs,), f"biases of layer {index}")
         check(
             _lib.lib().nerve_set_layer(
                 self._handle,
@@ -241,7 +239,6 @@ class Network:
         options.monitor_training = _choice(monitor, _lib.MONITORS, "monitor")
 
         history = History()
-        self.history = history
         shown = reporter(progress, options.epochs)
         raised = []  # an exception from the callback, re-raised once the C call is over
 
@@ -251,6 +248,7 @@ class Network:
                 try:
                     epoch = Epoch.from_report(report.contents)
                     history.append(epoch)
+                    self.history = history  # from the first epoch on, so a failed call leaves the old one
                     shown.update(epoch)
                     if callback is not None and callback(epoch):
                         return 1
@@ -276,6 +274,8 @@ class Network:
                 shown.close()
                 options.progress = _lib.PROGRESS_FN()
         history.stopped = status == _lib.STOPPED
+        if failure is None:
+            self.history = history
         if raised:
             raise raised[0]
         if interrupt.requested:

@@ -56,6 +56,17 @@ class NoProgress:
         pass
 
 
+def _tqdm():
+    """tqdm's notebook widget where it can work (it needs ipywidgets), its text bar everywhere else."""
+    try:
+        import ipywidgets  # noqa: F401
+
+        from tqdm.auto import tqdm
+    except ImportError:
+        from tqdm import tqdm
+    return tqdm
+
+
 def reporter(progress, epochs):
     """progress: False/None (silent), True (tqdm if available, else plain lines), "tqdm", "plain"."""
     if not progress:
@@ -64,7 +75,7 @@ def reporter(progress, epochs):
         return PlainProgress(epochs)
     if progress is True or progress == "tqdm":
         try:
-            from tqdm.auto import tqdm
+            tqdm = _tqdm()
         except ImportError:
             if progress == "tqdm":
                 raise

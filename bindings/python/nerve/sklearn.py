@@ -270,7 +270,9 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):
         return self._predict_outputs(X)
 
     def predict(self, X):
-        return self.classes_[np.argmax(self._predict_outputs(X), axis=1)]
+        """The most probable class of each sample."""
+        probabilities = self._predict_outputs(X)
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
 
 class MLPRegressor(RegressorMixin, _NerveMLP):

@@ -1,0 +1,43 @@
+"""The example notebook runs from top to bottom."""
+
+import os
+
+import pytest
+
+from conftest import PACKAGE_DIR
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+NOTEBOOK = PACKAGE_DIR / "examples" / "fashion_mnist.ipynb"
+
+
+@pytest.fixture
+def python3_kernel():
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        pytest.importorskip("ipykernel")
+        from ipykernel.kernelspec import install
+
+        install(user=True)
+    return "python3"
+
+
+def test_notebook_executes(python3_kernel, monkeypatch):
+    # The kernel is a child process: it finds this checkout's package through PYTHONPATH.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(PACKAGE_DIR), os.environ.get("PYTHONPATH")])))
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name=python3_kernel, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
+    client.execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert not [output for output in outputs if output.output_type == "error"]
+    images = [output for output in outputs if "image/png" in output.get("data", {})]
+    assert len(images) == 2  # the history plot and the misclassified images
+    evaluation = notebook.cells[4].outputs[-1]["data"]["text/plain"]
+    accuracy = float(evaluation.split("'accuracy':")[1].strip(" }"))
+    assert accuracy > 0.8
