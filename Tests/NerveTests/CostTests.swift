@@ -42,6 +42,9 @@ import Testing
         #expect(close(CostTests.total(.logLikelihood, [0.1, 0.7, 0.2], [0, 1, 0], columns: 3), -log(0.7), absolute: 1e-6))
         #expect(close(CostTests.total(.logLikelihood, [0.1, 0.7, 0.2, 0.5, 0.25, 0.25], [0, 1, 0, 0, 0, 1], columns: 3),
                       -log(0.7) - log(0.25), absolute: 1e-6))
+        // A soft target distribution weighs each log: −(0.25 ln 0.4 + 0.75 ln 0.6).
+        #expect(close(CostTests.total(.logLikelihood, [0.4, 0.6], [0.25, 0.75], columns: 2),
+                      -(0.25 * log(0.4) + 0.75 * log(0.6)), absolute: 1e-6))
     }
 
     /// A fully saturated wrong output gives the documented clamp (ln clamped at −100), not inf or NaN.

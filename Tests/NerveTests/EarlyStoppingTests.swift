@@ -14,11 +14,12 @@ import Testing
         return (best, costs.count)
     }
 
-    @Test(arguments: [1, 3, 5])
-    func stopsAfterPatienceAndRestoresBestWeights(patience: Int) throws {
-        let task = InvertedEvaluationTask()
+    /// Fully inverted labels make the first epoch the best; a quarter inverted puts the best later.
+    @Test(arguments: [(1, 1), (3, 1), (5, 1), (1, 4), (3, 4)])
+    func stopsAfterPatienceAndRestoresBestWeights(patience: Int, invertEvery: Int) throws {
+        let task = InvertedEvaluationTask(invertEvery: invertEvery)
         let network = try task.network()
-        var options = task.options(epochs: 50)
+        var options = task.options(epochs: 200)
         options.earlyStoppingPatience = patience
         let run = try task.run(network, options)
 
@@ -28,6 +29,7 @@ import Testing
         #expect(run.outcome == .completed)
         #expect(run.reports.count == stop)
         #expect(stop == best + patience, "stopped early rather than running out of epochs")
+        #expect(invertEvery == 1 || best > 1, "the partly inverted task improves for a while")
         #expect(bitIdentical(network.parameterValues, run.snapshots[best - 1]))
         #expect(!bitIdentical(network.parameterValues, run.snapshots.last!))
         for (report, cost) in zip(run.reports, run.evalCosts) {
