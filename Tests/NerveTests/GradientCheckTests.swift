@@ -47,14 +47,16 @@ import Testing
 
         // Draw inputs until no ReLU-family unit sits near its kink, where the derivative is undefined.
         var random = SplitMix(state: c.seed)
-        var data: Dataset
-        repeat {
+        var candidate: Dataset?
+        for _ in 0..<100 where candidate == nil {
             let n = 5
-            data = Dataset(x: random.uniforms(n * c.sizes[0], -1.5, 1.5),
-                           y: GradientCheckTests.targets(count: n, outputs: c.sizes.last!, cost: c.cost,
-                                                         output: c.activations.last!, random: &random),
-                           inputs: c.sizes[0], outputs: c.sizes.last!)
-        } while reference.nearestKink(parameters, data) < 1e-2
+            let drawn = Dataset(x: random.uniforms(n * c.sizes[0], -1.5, 1.5),
+                                y: GradientCheckTests.targets(count: n, outputs: c.sizes.last!, cost: c.cost,
+                                                              output: c.activations.last!, random: &random),
+                                inputs: c.sizes[0], outputs: c.sizes.last!)
+            if reference.nearestKink(parameters, drawn) >= 1e-2 { candidate = drawn }
+        }
+        let data = try #require(candidate, "no inputs found away from the kinks")
 
         let backprop = try network.gradient(data)
         let epsilon = 1e-4
@@ -63,12 +65,11 @@ import Testing
             sameSide: { reference.kinkSides($0, data) == reference.kinkSides($1, data) })
 
         #expect(backprop.count == reference.parameterCount)
-        var checked = 0, worst = 0.0
+        var checked = 0
         for (k, expected) in numeric.enumerated() {
             guard let expected else { continue }
             checked += 1
             let actual = Double(backprop[k])
-            worst = max(worst, abs(actual - expected))
             #expect(close(actual, expected, absolute: 2e-5, relative: 1e-3),
                     "parameter \(k) of \(c.sizes) \(c.activations) \(c.cost): backprop \(actual), numeric \(expected)")
         }
