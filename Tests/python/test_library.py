@@ -152,3 +152,45 @@ def test_status_codes_match_header(repo):
     for name, value in codes.items():
         if name in ("OK", "STOPPED") or name.startswith("E_"):
             assert getattr(_lib, name) == int(value), name
+
+
+def test_library_path_reports_the_loaded_file():
+    path = nerve.library_path()
+    assert os.path.exists(path)
+    if os.environ.get("NERVE_LIBRARY"):
+        assert path == os.environ["NERVE_LIBRARY"]
+
+
+@pytest.mark.parametrize(
+    "status, cls, builtin",
+    [
+        (_lib.E_INVALID, nerve.NerveValueError, ValueError),
+        (_lib.E_SIZE, nerve.NerveSizeError, ValueError),
+        (_lib.E_UNSUPPORTED, nerve.NerveUnsupportedError, ValueError),
+        (_lib.E_NOMEM, nerve.NerveMemoryError, MemoryError),
+        (_lib.E_IO, nerve.NerveIOError, OSError),
+        (_lib.E_FORMAT, nerve.NerveFormatError, ValueError),
+        (_lib.E_BUSY, nerve.NerveBusyError, RuntimeError),
+        (_lib.E_DIVERGED, nerve.NerveDivergedError, FloatingPointError),
+        (_lib.E_CAPACITY, nerve.NerveCapacityError, nerve.NerveError),
+        (-99, nerve.NerveError, Exception),
+    ],
+)
+def test_every_status_has_its_exception(status, cls, builtin):
+    from nerve.errors import error_for
+
+    error = error_for(status)
+    assert type(error) is cls and isinstance(error, builtin) and isinstance(error, nerve.NerveError)
+    assert error.status == status and str(error) == error.message
+    # With no failure on this thread yet, the message falls back to the library's name for the status.
+    expected = _lib.lib().nerve_status_string(status).decode()
+    assert error.message in (expected, _lib.lib().nerve_last_error().decode())
+
+
+def test_scikit_learn_is_imported_only_on_demand(repo):
+    code = (
+        f"import sys; sys.path.insert(0, {str(repo / 'bindings' / 'python')!r}); import nerve; "
+        "print('sklearn' in sys.modules); nerve.sklearn.MLPClassifier; print('sklearn' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]

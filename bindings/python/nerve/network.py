@@ -272,7 +272,6 @@ class Network:
                 failure = None if status >= 0 else error_for(status)
             finally:
                 shown.close()
-                options.progress = _lib.PROGRESS_FN()
         history.stopped = status == _lib.STOPPED
         if failure is None:
             self.history = history
