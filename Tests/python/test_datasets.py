@@ -6,7 +6,6 @@ import struct
 import numpy as np
 import pytest
 
-import nerve
 from nerve import datasets
 
 

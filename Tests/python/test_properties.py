@@ -1,7 +1,6 @@
 """Whatever arrays arrive, predict/evaluate/fit give a correct result or a clean Python exception, never a crash."""
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

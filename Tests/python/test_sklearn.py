@@ -121,13 +121,13 @@ def test_warm_start_continues_training():
     model.fit(X, y)
     assert model.net_ is net and model.n_iter_ == 10
     assert not np.array_equal(weights, model.net_.get_layer(0)[0])
-    # Ten epochs in two calls are ten epochs in one: the same seed, the same shuffles.
-    cold = MLPClassifier(hidden_layer_sizes=(8,), max_iter=10, random_state=0, shuffle=False)
-    warm = MLPClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0, shuffle=False, warm_start=True)
-    cold.fit(X, y)
-    warm.fit(X, y)
-    warm.fit(X, y)
+    # Plain SGD without shuffling keeps no state between calls: ten epochs in two calls are ten epochs in one.
+    params = dict(hidden_layer_sizes=(8,), solver="sgd", momentum=0.0, learning_rate_init=0.05, shuffle=False,
+                  random_state=0)
+    cold = MLPClassifier(max_iter=10, **params).fit(X, y)
+    warm = MLPClassifier(max_iter=5, warm_start=True, **params).fit(X, y).fit(X, y)
     assert warm.n_iter_ == 10 and cold.n_iter_ == 10
+    np.testing.assert_array_equal(warm.net_.get_layer(0)[0], cold.net_.get_layer(0)[0])
     with pytest.raises(ValueError, match="warm_start"):
         warm.fit(X[y < 2], y[y < 2])
 
@@ -159,6 +159,7 @@ def test_invalid_parameters_raise_at_fit():
         {"activation": "softplus"},
         {"hidden_layer_sizes": (10, 0)},
         {"hidden_layer_sizes": "big"},
+        {"hidden_layer_sizes": (10.5,)},
         {"batch_size": 0},
         {"max_iter": 0},
         {"alpha": -1.0},

@@ -103,11 +103,14 @@ class _NerveMLP(BaseEstimator):
         if isinstance(sizes, numbers.Integral):
             sizes = (sizes,)
         try:
-            sizes = [int(size) for size in sizes]
-        except (TypeError, ValueError):
-            raise ValueError(f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}")
-        _require(all(size > 0 for size in sizes), f"hidden_layer_sizes must be > 0, got {sizes}")
-        return sizes
+            sizes = list(sizes)
+        except TypeError:
+            sizes = None
+        _require(
+            sizes is not None and all(isinstance(size, numbers.Integral) and size > 0 for size in sizes),
+            f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}",
+        )
+        return [int(size) for size in sizes]
 
     def _check_params(self):
         _require(
@@ -130,7 +133,7 @@ class _NerveMLP(BaseEstimator):
                  f"validation_fraction must be in (0, 1), got {self.validation_fraction}")
         _require(0 <= self.beta_1 < 1 and 0 <= self.beta_2 < 1, "beta_1 and beta_2 must be in [0, 1)")
         _require(self.epsilon > 0, f"epsilon must be > 0, got {self.epsilon}")
-        return self._hidden_sizes()
+        self._hidden_sizes()
 
     # ---------------------------------------------------------------------------------------------- training
 
