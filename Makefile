@@ -38,7 +38,8 @@ lib: $(LIB)
 $(LIB): deps $(shell find Sources include -type f) Package.swift
 	$(SWIFT_RELEASE)
 	@mkdir -p $(LIBDIR)
-	cp .build/release/libnerve.so $(LIBDIR)/libnerve.so.$(VERSION)
+	# A new inode, not an overwrite: processes that have the old library mapped keep running.
+	cp .build/release/libnerve.so $(LIBDIR)/.libnerve.so.new && mv -f $(LIBDIR)/.libnerve.so.new $(LIBDIR)/libnerve.so.$(VERSION)
 	ln -sf libnerve.so.$(VERSION) $(LIBDIR)/libnerve.so.$(SOMAJOR)
 	ln -sf libnerve.so.$(VERSION) $(LIBDIR)/libnerve.so
 	@touch $@

@@ -125,7 +125,7 @@ enum {
  * activations[i] for the layer from sizes[i] to sizes[i+1] (n_sizes-1 entries). Weights are initialised with
  * NERVE_INIT_AUTO from a generator seeded with `seed`; the same generator then drives shuffling and dropout,
  * so the same seed, data and options give bit-identical weights on the same machine and thread count.
- * Each size must be in 1 .. 16777216 and the network at most 2^31 parameters.
+ * n_sizes must be 2 .. 4097, each size 1 .. 16777216, and the network at most 2^31 - 1 parameters.
  * On success *out receives a new network the caller frees with nerve_free; on failure *out is untouched.
  * Errors: NERVE_E_INVALID (NULL pointer, unknown enum), NERVE_E_SIZE, NERVE_E_UNSUPPORTED (an activation/cost
  * pair the cost does not admit, see the cost enum), NERVE_E_NOMEM.                                   Since 0.1 */
@@ -199,7 +199,8 @@ enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
 enum { NERVE_MONITOR_NONE = 0, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL };
 
 /* Options of nerve_train. Always fill with nerve_train_options_init first, then change fields: new fields are
- * appended in later versions and struct_size tells the library which ones the caller knows.          Since 0.1 */
+ * appended in later versions and struct_size tells the library which ones the caller knows. Version 0.1 knows
+ * only its own layout and refuses any other struct_size with NERVE_E_INVALID.                        Since 0.1 */
 typedef struct nerve_train_options {
     uint32_t struct_size;       /* sizeof(nerve_train_options), set by nerve_train_options_init */
     int32_t  epochs;            /* >= 1; default 10 */
@@ -245,7 +246,9 @@ nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t
 
 /* Runs the network on n samples (x is n × input_size) and writes n × output_size floats to out, whose capacity
  * in floats is out_capacity (NERVE_E_CAPACITY if smaller). Dropout is off at prediction time. Safe to call
- * from many threads on one network.                                                                  Since 0.1 */
+ * from many threads on one network. Results are deterministic for a given n, but a sample's outputs may differ
+ * in the last bits between calls with different n (BLAS sums in a different order for other matrix shapes).
+ *                                                                                                    Since 0.1 */
 nerve_status nerve_predict(const nerve_net *net, const float *x, int64_t n, float *out, int64_t out_capacity);
 
 /* Cost (regularisation term excluded) and accuracy of the network on n samples, as defined for

@@ -18,7 +18,12 @@ public func nerve_create(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ sizes: 
             }
             return Int(sizes[i])
         }
-        let kinds = try (0..<Int(sizeCount) - 1).map { try Check.enumValue(activations[$0], Activation.self, "activations[i]") }
+        let kinds = try (0..<Int(sizeCount) - 1).map { i -> Activation in
+            guard let kind = Activation(rawValue: activations[i]) else {
+                throw NerveError.invalid("activations[\(i)] = \(activations[i]) is not a NERVE_ACT_* value")
+            }
+            return kind
+        }
         let costKind = try Check.enumValue(cost, Cost.self, "cost")
         out.pointee = NetworkHandle.publish(try Network(sizes: widths, activations: kinds, cost: costKind, seed: seed))
         return NERVE_OK
