@@ -336,26 +336,30 @@ static void train_options(void)
     CHECK_FAILS(nerve_train(net, x, y, N, NULL, NULL, 0, &o), INVALID);
 }
 
-/* struct_size tells the library which fields the caller knows. In 0.1 no older layout exists, so a smaller
- * size must either be refused, or accepted without reading the fields beyond it. */
+/* struct_size tells the library which fields the caller knows; 0.1 refuses every size but its own with
+ * NERVE_E_INVALID, and must not read the fields beyond the size it was given. */
 static void train_options_size(void)
 {
-    static const uint32_t sizes[] = {0, 1, sizeof(uint32_t), offsetof(nerve_train_options, progress)};
+    static const uint32_t sizes[] = {0, 1, sizeof(uint32_t), offsetof(nerve_train_options, progress),
+                                     sizeof(nerve_train_options) - 1, sizeof(nerve_train_options) + 8, UINT32_MAX};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        nerve_train_options o;
-        nerve_train_options_init(&o);
+        /* Room behind the struct, so that a library trusting a larger struct_size reads only our zeros. */
+        struct {
+            nerve_train_options known;
+            unsigned char after[64];
+        } padded;
+        memset(&padded, 0, sizeof padded);
+        nerve_train_options_init(&padded.known);
         int calls = 0;
-        o.struct_size = sizes[i];
-        o.epochs = 1;
-        o.progress = count_calls;
-        o.user_data = &calls;
-        nerve_status s = nerve_train(net, x, y, N, NULL, NULL, 0, &o);
-        if (s == NERVE_OK || s == NERVE_STOPPED)
-            CHECK(calls == 0 && stray_calls == 0,
-                  "struct_size %u excludes the progress fields, yet the callback was called", sizes[i]);
-        else
-            CHECK_FAILS(s, INVALID);
+        padded.known.struct_size = sizes[i];
+        padded.known.epochs = 1;
+        padded.known.progress = count_calls;
+        padded.known.user_data = &calls;
+        if (!CHECK_FAILS(nerve_train(net, x, y, N, NULL, NULL, 0, &padded.known), INVALID))
+            fprintf(stderr, "     (struct_size %u)\n", sizes[i]);
+        CHECK(calls == 0 && stray_calls == 0, "struct_size %u: refused training called the callback", sizes[i]);
     }
+
     /* An older caller's struct really is shorter: the bytes after struct_size may not be readable at all.
      * Put a struct that ends at `progress` right before an inaccessible page; the library must not touch
      * it. Run in a child, since a read there kills the process. */
@@ -374,33 +378,20 @@ static void train_options_size(void)
         pid_t child = fork();
         if (child == 0) {
             nerve_status s = nerve_train(net, x, y, N, NULL, NULL, 0, (const nerve_train_options *)(void *)at);
-            _exit(s == NERVE_OK || (s == NERVE_E_INVALID && nerve_last_error()[0]) ? 0 : 1);
+            _exit(s == NERVE_E_INVALID && nerve_last_error()[0] ? 0 : 1);
         }
         int status = 0;
         waitpid(child, &status, 0);
         check_note_error_case();
+        /* A read past struct_size shows as a signal, or as exit status 1 when a sanitizer catches it. */
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-              "nerve_train with struct_size %zu read past the caller's struct (%s)", known,
-              WIFSIGNALED(status) ? "killed by a signal: it read the bytes beyond struct_size"
-                                  : "did not return OK or NERVE_E_INVALID with a message");
+              "nerve_train given struct_size %zu with unreadable memory after it: the child %s %d (expected "
+              "NERVE_E_INVALID without reading beyond struct_size)",
+              known, WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
     }
     if (pages != MAP_FAILED)
         munmap(pages, 2 * page);
-
-    /* A newer caller's larger struct: refused cleanly or the unknown tail ignored. */
-    struct {
-        nerve_train_options known;
-        unsigned char future[64];
-    } newer;
-    memset(&newer, 0, sizeof newer);
-    nerve_train_options_init(&newer.known);
-    newer.known.struct_size = sizeof newer;
-    newer.known.epochs = 1;
-    nerve_status s = nerve_train(net, x, y, N, NULL, NULL, 0, &newer.known);
-    if (s != NERVE_OK)
-        CHECK_FAILS(s, INVALID);
-    else
-        CHECK(1, "larger struct_size accepted");
 }
 
 static void train(void)
@@ -456,16 +447,7 @@ static void train(void)
     train_options();
     train_options_size();
 
-    /* The size tests above may have trained legitimately (accepted struct sizes); compare only what
-     * must have been refused: run the refused cases again on a fresh snapshot. */
-    snapshot_free(&before);
-    if (snapshot_take(net, &before) != 0)
-        return;
-    CHECK_FAILS(nerve_train(net, x, y, TWO_62, NULL, NULL, 0, NULL), SIZE);
-    x[N * IN - 1] = NAN;
-    CHECK_FAILS(nerve_train(net, x, y, N, NULL, NULL, 0, NULL), INVALID);
-    x[N * IN - 1] = 0.5f;
-    OPTION_FAILS(dropout, NAN, INVALID);
+    /* Every call above was refused: the weights are those from before. */
     if (snapshot_take(net, &after) == 0) {
         CHECK(snapshot_equal(&before, &after), "a refused nerve_train changed the weights");
         snapshot_free(&after);
