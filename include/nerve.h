@@ -22,13 +22,17 @@
  *            (never free those).
  *
  *  Threads.  Handles have no thread affinity. Any number of threads may call the read-only functions
- *            (predict, evaluate, save, getters) on one network at once. nerve_train, nerve_set_layer and
- *            nerve_reinit need the network to themselves: they wait until running readers finish, and while
- *            they run, readers wait. A second nerve_train on a network already training returns NERVE_E_BUSY
- *            at once. Freeing a network while another thread uses it is undefined behaviour.
+ *            (predict, evaluate, save, getters) on one network at once. nerve_train holds the network for itself
+ *            during each epoch: readers wait for the epoch to end and run between epochs, so they always see the
+ *            weights of a whole epoch. While a network is being trained, a second nerve_train, nerve_set_layer and
+ *            nerve_reinit return NERVE_E_BUSY at once; otherwise the last two wait for running readers to finish.
+ *            Freeing a network while another thread uses it is undefined behaviour (a pointer that was already
+ *            freed is detected where possible and refused with NERVE_E_INVALID; freeing it again is a no-op).
  *
  *  Safety.   No function prints, aborts, exits, reads environment variables or the locale, or touches global
- *            state other than the thread-local error message. Invalid input yields an error status, never a crash.
+ *            state other than the thread-local error message and OpenBLAS's thread count (one thread for small
+ *            products). OpenBLAS itself reads its OPENBLAS_* variables when it is loaded. Invalid input yields
+ *            an error status, never a crash.
  *
  *  Versions. Each declaration says the library version it first appeared in ("Since 0.1").
  */
@@ -136,7 +140,7 @@ nerve_status nerve_create(nerve_net **out, const int32_t *sizes, int32_t n_sizes
 void nerve_free(nerve_net *net);
 
 /* Re-draws every weight and bias with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`.
- * Needs exclusive use (see Threads).                                                                 Since 0.1 */
+ * NERVE_E_BUSY during training (see Threads).                                                        Since 0.1 */
 nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
 
 /* Inputs per sample and outputs per sample; 0 if net is NULL.                                        Since 0.1 */
@@ -161,7 +165,8 @@ nerve_status nerve_get_layer(const nerve_net *net, int32_t layer,
                              float *weights, int64_t weights_capacity, float *biases, int64_t biases_capacity);
 
 /* Replaces layer `layer`'s weights and biases (layout as nerve_get_layer; exactly outputs×inputs and outputs
- * floats are read). Either may be NULL to keep the current values. Values must be finite. Needs exclusive use.
+ * floats are read). Either may be NULL to keep the current values. Values must be finite. NERVE_E_BUSY during
+ * training.
  *                                                                                                    Since 0.1 */
 nerve_status nerve_set_layer(nerve_net *net, int32_t layer, const float *weights, int64_t weights_count,
                              const float *biases, int64_t biases_count);
@@ -235,7 +240,8 @@ void nerve_train_options_init(nerve_train_options *opts);
  * and the learning-rate schedule. opts may be NULL for the defaults. The network keeps the trained weights.
  * Returns NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the callback asked to
  * stop), or an error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
- * NERVE_E_DIVERGED. Needs exclusive use; predictions from other threads wait until it returns.     Since 0.1 */
+ * NERVE_E_DIVERGED. Targets must lie in [0, 1] for the cross-entropy and log-likelihood costs
+ * (NERVE_E_INVALID otherwise). See Threads for concurrent use.                                      Since 0.1 */
 nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t n,
                          const float *eval_x, const float *eval_y, int64_t eval_n,
                          const nerve_train_options *opts);
@@ -261,9 +267,10 @@ nerve_status nerve_evaluate(const nerve_net *net, const float *x, const float *y
  * ------------------------------------------------------------------------------------------------------------- */
 
 /* Saves the network to `path` (a NUL-terminated file name). The model is written to a temporary file beside
- * the target, flushed to disk, then renamed over it: a failure or crash never leaves a partial file behind
- * and never destroys the previous one. Format: little-endian, magic "NERVEnet", format version, layer specs,
- * cost, parameters, CRC-32.                                                                          Since 0.1 */
+ * the target ("<path>.tmp-<pid>-<n>"), flushed to disk, then renamed over it: a failure or crash never destroys
+ * the previous model. Where the file system supports O_TMPFILE the temporary file gets its name only once it is
+ * complete, so a killed process leaves no partial file (at worst a complete temporary one). Format: little-endian,
+ * magic "NERVEnet", format version, layer specs, cost, parameters, CRC-32.                           Since 0.1 */
 nerve_status nerve_save(const nerve_net *net, const char *path);
 
 /* Loads a network saved by nerve_save. Every count is checked against the file's length and the CRC before

@@ -25,7 +25,11 @@ public enum ModelFile {
             throw NerveError.io("cannot save to \"\(path)\": it is a directory")
         }
         let temporary = "\(path).tmp-\(getpid())-\(nextTemporaryNumber())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // A nameless file (O_TMPFILE) vanishes if the process dies before it is complete; it gets the temporary
+        // name only once written and flushed. Where the file system cannot do that, a named file is the fallback.
+        var fd = open(directoryName(of: path), openTmpFile | O_WRONLY | O_CLOEXEC, 0o644)
+        let nameless = fd >= 0
+        if !nameless { fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw NerveError.io("cannot create \"\(temporary)\": \(describeErrno())") }
         var failure: NerveError?
         do {
@@ -35,6 +39,10 @@ public enum ModelFile {
             failure = error
         } catch {
             failure = .io("cannot write \"\(temporary)\"")
+        }
+        if failure == nil, nameless,
+           linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) != 0 {
+            failure = .io("cannot name \"\(temporary)\": \(describeErrno())")
         }
         if close(fd) != 0, failure == nil { failure = .io("cannot close \"\(temporary)\": \(describeErrno())") }
         if failure == nil, rename(temporary, path) != 0 {
@@ -84,15 +92,17 @@ public enum ModelFile {
         }
     }
 
+    /// Linux's O_TMPFILE (__O_TMPFILE | O_DIRECTORY); the C macro is not visible to Swift.
+    private static let openTmpFile: Int32 = 0o20000000 | O_DIRECTORY
+
+    private static func directoryName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// Makes the rename itself durable; failure here is not an error (the data is already safe).
     private static func syncDirectory(of path: String) {
-        var directory = path
-        if let slash = directory.lastIndex(of: "/") {
-            directory = slash == directory.startIndex ? "/" : String(directory[..<slash])
-        } else {
-            directory = "."
-        }
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(directoryName(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
     }
 

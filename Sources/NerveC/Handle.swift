@@ -11,6 +11,14 @@ final class NetworkHandle {
 
     init(_ network: Network) { self.network = network }
 
+    /// Writes parameters outside training. Training lets readers in between epochs, but a writer there would
+    /// change weights under the optimizer, so writers are refused for the whole run.
+    func modifying(_ what: StaticString, _ body: () -> Void) throws {
+        guard training.tryLock() else { throw NerveError.busy("cannot \(what) while the network is being trained") }
+        defer { training.unlock() }
+        access.writing(body)
+    }
+
     /// Registers a new handle and returns the pointer given to C.
     static func publish(_ network: Network) -> OpaquePointer {
         let pointer = Unmanaged.passRetained(NetworkHandle(network)).toOpaque()

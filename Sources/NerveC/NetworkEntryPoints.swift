@@ -40,7 +40,7 @@ public func nerve_reinit(_ net: OpaquePointer?, _ initialization: Int32, _ seed:
     guarded("nerve_reinit") {
         let handle = try NetworkHandle.resolve(net)
         let scheme = try Check.enumValue(initialization, WeightInit.self, "init")
-        handle.access.writing { handle.network.initialize(scheme, seed: seed) }
+        try handle.modifying("reinitialise") { handle.network.initialize(scheme, seed: seed) }
         return NERVE_OK
     }
 }
@@ -130,7 +130,7 @@ public func nerve_set_layer(_ net: OpaquePointer?, _ layer: Int32, _ weights: Un
             }
             try Check.finite(biases, biasCount, "biases")
         }
-        handle.access.writing {
+        try handle.modifying("set a layer") {
             let block = network.parameters(ofLayer: index)
             if let weights { block.update(from: weights, count: described.weightCount) }
             if let biases { (block + described.weightCount).update(from: biases, count: biasCount) }

@@ -17,9 +17,6 @@ public func nerve_train_options_init(_ options: UnsafeMutablePointer<nerve_train
 
 /// The C struct as core options. Range checks live in TrainingOptions.validate; here only what C can get wrong.
 private func convert(_ c: nerve_train_options) throws -> TrainingOptions {
-    guard c.struct_size == UInt32(MemoryLayout<nerve_train_options>.size) else {
-        throw NerveError.invalid("opts->struct_size is \(c.struct_size), expected \(MemoryLayout<nerve_train_options>.size): fill the options with nerve_train_options_init")
-    }
     var o = TrainingOptions()
     o.epochs = Int(c.epochs)
     o.batchSize = Int(c.batch_size)
@@ -63,7 +60,16 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
         let handle = try NetworkHandle.resolve(net)
         let network = handle.network
         var cOptions = nerve_train_options()
-        if let options { cOptions = options.pointee } else { nerve_train_options_init(&cOptions) }
+        if let options {
+            // Only the leading size field is safe to read before we know the caller's struct is as large as ours.
+            let size = UnsafeRawPointer(options).load(as: UInt32.self)
+            guard size == UInt32(MemoryLayout<nerve_train_options>.size) else {
+                throw NerveError.invalid("opts->struct_size is \(size), expected \(MemoryLayout<nerve_train_options>.size): fill the options with nerve_train_options_init")
+            }
+            cOptions = options.pointee
+        } else {
+            nerve_train_options_init(&cOptions)
+        }
         let trainingOptions = try convert(cOptions)
         let data = try samples(network, x, y, n, "x", "y", "n")
         guard evalN >= 0 else { throw NerveError.size("eval_n must not be negative, got \(evalN)") }
