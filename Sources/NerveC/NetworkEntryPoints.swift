@@ -86,22 +86,28 @@ public func nerve_layer_info(_ net: OpaquePointer?, _ layer: Int32, _ inputs: Un
     }
 }
 
+/// A layer's place in its network: the handle, the index, and how many weights and biases the layer has.
+private func layerBlock(_ net: OpaquePointer?, _ layer: Int32) throws
+    -> (handle: NetworkHandle, index: Int, weights: Int, biases: Int)
+{
+    let handle = try NetworkHandle.resolve(net)
+    let index = try Check.layer(layer, of: handle.network)
+    let described = handle.network.layers[index]
+    return (handle, index, described.weightCount, described.parameterCount - described.weightCount)
+}
+
 @_cdecl("nerve_get_layer")
 public func nerve_get_layer(_ net: OpaquePointer?, _ layer: Int32, _ weights: UnsafeMutablePointer<Float>?,
                             _ weightsCapacity: Int64, _ biases: UnsafeMutablePointer<Float>?,
                             _ biasesCapacity: Int64) -> nerve_status {
     guarded("nerve_get_layer") {
-        let handle = try NetworkHandle.resolve(net)
-        let network = handle.network
-        let index = try Check.layer(layer, of: network)
-        let described = network.layers[index]
-        let biasCount = described.parameterCount - described.weightCount
-        if weights != nil { try Check.capacity(weightsCapacity, needed: described.weightCount, "weights") }
+        let (handle, index, weightCount, biasCount) = try layerBlock(net, layer)
+        if weights != nil { try Check.capacity(weightsCapacity, needed: weightCount, "weights") }
         if biases != nil { try Check.capacity(biasesCapacity, needed: biasCount, "biases") }
         handle.access.reading {
-            let block = network.parameters(ofLayer: index)
-            weights?.update(from: block, count: described.weightCount)
-            biases?.update(from: block + described.weightCount, count: biasCount)
+            let block = handle.network.parameters(ofLayer: index)
+            weights?.update(from: block, count: weightCount)
+            biases?.update(from: block + weightCount, count: biasCount)
         }
         return NERVE_OK
     }
@@ -113,16 +119,12 @@ public func nerve_set_layer(_ net: OpaquePointer?, _ layer: Int32, _ weights: Un
     -> nerve_status
 {
     guarded("nerve_set_layer") {
-        let handle = try NetworkHandle.resolve(net)
-        let network = handle.network
-        let index = try Check.layer(layer, of: network)
-        let described = network.layers[index]
-        let biasCount = described.parameterCount - described.weightCount
+        let (handle, index, weightCount, biasCount) = try layerBlock(net, layer)
         if let weights {
-            guard weightsCount == Int64(described.weightCount) else {
-                throw NerveError.size("layer \(index) has \(described.weightCount) weights, weights_count is \(weightsCount)")
+            guard weightsCount == Int64(weightCount) else {
+                throw NerveError.size("layer \(index) has \(weightCount) weights, weights_count is \(weightsCount)")
             }
-            try Check.finite(weights, described.weightCount, "weights")
+            try Check.finite(weights, weightCount, "weights")
         }
         if let biases {
             guard biasesCount == Int64(biasCount) else {
@@ -131,9 +133,9 @@ public func nerve_set_layer(_ net: OpaquePointer?, _ layer: Int32, _ weights: Un
             try Check.finite(biases, biasCount, "biases")
         }
         try handle.modifying("set a layer") {
-            let block = network.parameters(ofLayer: index)
-            if let weights { block.update(from: weights, count: described.weightCount) }
-            if let biases { (block + described.weightCount).update(from: biases, count: biasCount) }
+            let block = handle.network.parameters(ofLayer: index)
+            if let weights { block.update(from: weights, count: weightCount) }
+            if let biases { (block + weightCount).update(from: biases, count: biasCount) }
         }
         return NERVE_OK
     }
