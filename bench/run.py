@@ -15,11 +15,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import libraries
 import report
 from workloads import TRAINING_SAMPLES, WORKLOADS
+
+DATA_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+PROCESS_TIMEOUT = 600  # seconds; a run that takes longer is killed and reported as failed
 
 
 class Settings:
@@ -62,10 +66,13 @@ def run_process(command, cwd, environment):
     env = dict(os.environ, **environment)
     with tempfile.TemporaryFile(mode="w+") as errors:
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
+        watchdog = threading.Timer(PROCESS_TIMEOUT, process.kill)
+        watchdog.start()
         # Reap the child with wait4 (not communicate) to get its own resource usage.
         stdout = process.stdout.read()
         process.stdout.close()
         _, status, usage = os.wait4(process.pid, 0)
+        watchdog.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         stderr = errors.read()
@@ -144,8 +151,12 @@ def main():
     args = parser.parse_args()
     settings = Settings(args)
     here = os.path.dirname(os.path.abspath(__file__))
+    missing = [name for name in DATA_FILES if not os.path.exists(os.path.join(settings.data, name))]
+    if missing:
+        sys.exit(f"Fashion-MNIST files missing in {settings.data}: {', '.join(missing)} (make data at the top)")
 
-    chosen = [lib for lib in libraries.LIBRARIES if lib.key in args.libraries.split(",")]
+    wanted = set(args.libraries.split(",")) | {"nerve"}  # every comparison needs Nerve itself
+    chosen = [lib for lib in libraries.LIBRARIES if lib.key in wanted]
     unavailable = {lib.key: lib.available(settings) for lib in chosen}
     nerve = libraries.LIBRARIES[0]
     if unavailable.get("nerve"):

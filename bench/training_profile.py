@@ -24,6 +24,8 @@ from workloads import WORKLOADS
 GEMM_DRIVERS = {"sgemm_tn": "forward X·Wᵀ", "sgemm_nt": "weight gradient Δᵀ·X", "sgemm_nn": "input delta Δ·W",
                 "sgemv": "forward (one sample)"}
 
+HELPER = "OpenBLAS helper thread"
+
 # The first frame of Nerve's own code above a sample names the work (demangled Swift names).
 NERVE_WORK = [
     ("Backpropagation.gather", "copy shuffled rows into the batch"),
@@ -83,9 +85,9 @@ def classify(frames, names, main_thread):
     # ever work for nerve_train.
     if not main_thread:
         if "kernel" in leaf_dso or "sched_yield" in leaf_symbol or "blas_thread_server" in leaf_symbol:
-            return ("OpenBLAS helper thread", "waiting or yielding")
+            return (HELPER, "waiting or yielding")
         part = "kernel" if "kernel" in leaf_symbol else "packing copies" if "copy" in leaf_symbol else "other"
-        return ("OpenBLAS helper thread", f"matrix products: {part}")
+        return (HELPER, f"matrix products: {part}")
     if not any("nerve_train" in s for s in symbols):
         return None
     if "openblas" in leaf_dso and "blas_thread" not in leaf_symbol and "exec_blas" not in leaf_symbol:
@@ -153,18 +155,28 @@ def main():
             outside += 1
         else:
             counts[kind] += 1
-    inside = sum(counts.values())
-    print(f"workload {workload.key} ({workload.description}), {args.epochs} epochs: {inside} samples in training "
-          f"(both threads), {outside} outside (loading data, start-up)")
+    helper = {detail: n for (group, detail), n in counts.items() if group == HELPER}
+    main_counts = {kind: n for kind, n in counts.items() if kind[0] != HELPER}
+    inside = sum(main_counts.values())
+    if inside == 0:
+        sys.exit("no samples inside nerve_train: is perf allowed to sample this process?")
+    print(f"workload {workload.key} ({workload.description}), {args.epochs} epochs, {inside} samples on the "
+          f"training thread, {outside} outside training (loading data, start-up)")
     print(result_line)
+    print("\nShares of the training thread's time:")
     groups = collections.Counter()
-    for (group, _), n in counts.items():
+    for (group, _), n in main_counts.items():
         groups[group] += n
     for group, group_count in groups.most_common():
         print(f"\n{100 * group_count / inside:5.1f} %  {group}")
-        for (g, detail), n in counts.most_common():
+        for (g, detail), n in sorted(main_counts.items(), key=lambda item: -item[1]):
             if g == group and 100 * n / inside >= 0.2:
                 print(f"   {100 * n / inside:5.1f} %  {detail}")
+    if helper:
+        print(f"\nOpenBLAS's helper thread meanwhile, as a share of the training thread's time "
+              f"(it runs on the other core):")
+        for detail, n in sorted(helper.items(), key=lambda item: -item[1]):
+            print(f"   {100 * n / inside:5.1f} %  {detail}")
 
 
 if __name__ == "__main__":
