@@ -61,10 +61,11 @@ public enum Activation: Int32, CaseIterable, Sendable {
             for i in 0..<count { let v = a[i]; g[i] *= v * (1 - v) }
         case .tanh:
             for i in 0..<count { let v = a[i]; g[i] *= 1 - v * v }
+        // Selects, not branches: half the units are off and a branch would be mispredicted half the time.
         case .relu:
-            for i in 0..<count where a[i] <= 0 { g[i] = 0 }
+            for i in 0..<count { g[i] = a[i] > 0 ? g[i] : 0 }
         case .leakyRelu:
-            for i in 0..<count where a[i] < 0 { g[i] *= Activation.leakySlope }
+            for i in 0..<count { g[i] *= a[i] >= 0 ? 1 : Activation.leakySlope }
         case .linear:
             break
         case .softmax:

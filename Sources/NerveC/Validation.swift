@@ -26,6 +26,12 @@ enum Check {
     }
 
     static func finite(_ values: UnsafePointer<Float>, _ count: Int, _ name: StaticString) throws {
+        // A NaN or infinity has all exponent bits set, so the largest magnitude's bit pattern tells; an integer
+        // max reduction vectorizes where a per-element test with an early exit does not.
+        let bits = UnsafeRawPointer(values).assumingMemoryBound(to: UInt32.self)
+        var largest: UInt32 = 0
+        for i in 0..<count { largest = max(largest, bits[i] & 0x7FFF_FFFF) }
+        guard largest >= 0x7F80_0000 else { return }
         for i in 0..<count where !values[i].isFinite {
             throw NerveError.invalid("\(name)[\(i)] is \(values[i]); values must be finite")
         }
