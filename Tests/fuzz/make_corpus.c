@@ -18,6 +18,7 @@
 #include "../c/reference.h"
 #include "../c/sample_data.h"
 #include "nerve.h"
+#include "crc32.h"
 
 enum { MAX_LAYERS = 8, MAX_BYTES = 1 << 16 };
 
@@ -30,16 +31,6 @@ typedef struct {
     size_t stored_params;
 } model;
 
-static uint32_t crc32(const unsigned char *p, size_t n)
-{
-    uint32_t crc = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        crc ^= p[i];
-        for (int k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return crc ^ 0xFFFFFFFFu;
-}
 
 static size_t put32(unsigned char *b, size_t at, uint32_t v)
 {
