@@ -26,6 +26,8 @@
  *            during each epoch: readers wait for the epoch to end and run between epochs, so they always see the
  *            weights of a whole epoch. While a network is being trained, a second nerve_train, nerve_set_layer and
  *            nerve_reinit return NERVE_E_BUSY at once; otherwise the last two wait for running readers to finish.
+ *            On a machine with two or more cores nerve_train runs one extra thread of its own for the
+ *            duration of the call and splits each matrix product with it (OpenBLAS then runs single-threaded).
  *            Freeing a network while another thread uses it is undefined behaviour (a pointer that was already
  *            freed is detected where possible and refused with NERVE_E_INVALID; freeing it again is a no-op).
  *

@@ -14,7 +14,10 @@ final class Backpropagation {
     private var masks: [FloatBuffer?]
     private var masked: [FloatBuffer?]
 
-    init(network: Network, capacity: Int, dropout: Bool) throws {
+    /// Takes half of each mid-sized product; nil for gradient checks and on one core.
+    let worker: SplitWorker?
+
+    init(network: Network, capacity: Int, dropout: Bool, parallel: Bool = false) throws {
         self.network = network
         self.capacity = capacity
         inputs = try FloatBuffer(count: capacity * network.inputSize, zeroed: false)
@@ -24,7 +27,13 @@ final class Backpropagation {
         let hidden = network.layers.dropLast()
         masks = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
         masked = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
+        let splittable = network.layers.contains {
+            SplitWorker.worthSplitting(capacity * $0.inputs * $0.outputs)
+        }
+        worker = parallel && splittable ? SplitWorker.start() : nil
     }
+
+    deinit { worker?.stop() }
 
     var finalOutputs: UnsafeMutablePointer<Float> { outputs[outputs.count - 1].base }
 
@@ -39,7 +48,8 @@ final class Backpropagation {
         let keep = 1 - dropout
         for (i, layer) in network.layers.enumerated() {
             let out = outputs[i].base
-            layer.forward(input: input(ofLayer: i), rows: rows, parameters: network.parameters(ofLayer: i), output: out)
+            layer.forward(input: input(ofLayer: i), rows: rows, parameters: network.parameters(ofLayer: i), output: out,
+                          worker: worker)
             if let mask = masks[i]?.base, let dropped = masked[i]?.base {
                 let scale = 1 / keep
                 for k in 0..<(rows * layer.outputs) {
@@ -62,7 +72,7 @@ final class Backpropagation {
             let previousDelta = i > 0 ? deltas[i - 1].base : nil
             layer.backward(input: input(ofLayer: i), delta: deltas[i].base, rows: rows,
                            parameters: network.parameters(ofLayer: i), inputGradient: previousDelta,
-                           target: target(i))
+                           target: target(i), worker: worker)
             if let previousDelta {
                 let below = layers[i - 1]
                 if let mask = masks[i - 1]?.base {

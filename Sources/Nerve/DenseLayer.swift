@@ -16,7 +16,7 @@ public struct DenseLayer: Layer {
     public var parameterCount: Int { inputs * outputs + outputs }
 
     public func forward(input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                        output: UnsafeMutablePointer<Float>) {
+                        output: UnsafeMutablePointer<Float>, worker: SplitWorker?) {
         let bias = parameters + weightCount
         for r in 0..<rows { (output + r * outputs).update(from: bias, count: outputs) }
         if rows == 1 {
@@ -24,21 +24,22 @@ public struct DenseLayer: Layer {
             gemv(m: outputs, n: inputs, parameters, input, output)
         } else {
             gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
-                 alpha: 1, input, lda: inputs, parameters, ldb: inputs, beta: 1, output, ldc: outputs)
+                 alpha: 1, input, lda: inputs, parameters, ldb: inputs, beta: 1, output, ldc: outputs, worker: worker)
         }
         activation.apply(output, rows: rows, columns: outputs)
     }
 
     public func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
                          parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         target: GradientTarget) {
+                         target: GradientTarget, worker: SplitWorker?) {
         if let inputGradient {
             gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
-                 alpha: 1, delta, lda: outputs, parameters, ldb: inputs, beta: 0, inputGradient, ldc: inputs)
+                 alpha: 1, delta, lda: outputs, parameters, ldb: inputs, beta: 0, inputGradient, ldc: inputs,
+                 worker: worker)
         }
         gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
              alpha: target.scale, delta, lda: outputs, input, ldb: inputs, beta: target.keepWeights,
-             target.block, ldc: inputs)
+             target.block, ldc: inputs, worker: worker)
         let bias = target.block + weightCount
         if target.keepBiases == 0 {
             bias.update(repeating: 0, count: outputs)

@@ -11,8 +11,9 @@ public protocol Layer: Sendable {
     var weightCount: Int { get }
 
     /// a = f(z) for `rows` samples; input is rows × inputs, output rows × outputs.
+    /// `worker`, when given, may take half of the layer's matrix products.
     func forward(input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                 output: UnsafeMutablePointer<Float>)
+                 output: UnsafeMutablePointer<Float>, worker: SplitWorker?)
 
     /// Given δ (rows × outputs, already ∂C/∂z), first writes ∂C/∂input (rows × inputs) to `inputGradient` when
     /// given — the first half of BP2, before the previous layer's activation derivative — and then folds the
@@ -20,7 +21,7 @@ public protocol Layer: Sendable {
     /// parameters themselves.
     func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
                   parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                  target: GradientTarget)
+                  target: GradientTarget, worker: SplitWorker?)
 }
 
 /// Where a layer's parameter gradient goes: block ← keep · block + scale · Σ_rows ∂C/∂θ, with separate keep factors

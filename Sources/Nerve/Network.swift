@@ -99,21 +99,23 @@ public final class Network: @unchecked Sendable {
             var start = 0
             while start < rows {
                 let count = min(workspace.rows, rows - start)
-                run(x + start * inputSize, rows: count, workspace: workspace, output: out + start * outputSize)
+                run(x + start * inputSize, rows: count, workspace: workspace, output: out + start * outputSize,
+                    worker: nil)
                 start += count
             }
         }
     }
 
-    /// Mean cost (without regularisation) and accuracy over `rows` samples.
-    public func measure(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int) throws -> Metrics {
+    /// Mean cost (without regularisation) and accuracy over `rows` samples; `worker` may take half of each product.
+    public func measure(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int,
+                        worker: SplitWorker? = nil) throws -> Metrics {
         try withInferenceWorkspace { workspace in
             var metrics = Metrics()
             let output = try FloatBuffer(count: workspace.rows * outputSize, zeroed: false)
             var start = 0
             while start < rows {
                 let count = min(workspace.rows, rows - start)
-                run(x + start * inputSize, rows: count, workspace: workspace, output: output.base)
+                run(x + start * inputSize, rows: count, workspace: workspace, output: output.base, worker: worker)
                 metrics.add(outputs: output.base, targets: y + start * outputSize, rows: count, columns: outputSize,
                             cost: cost, activation: outputActivation)
                 start += count
@@ -124,12 +126,12 @@ public final class Network: @unchecked Sendable {
 
     /// Forward pass of one chunk, ping-ponging between the workspace's two buffers; the last layer writes `output`.
     private func run(_ x: UnsafePointer<Float>, rows: Int, workspace: InferenceWorkspace,
-                     output: UnsafeMutablePointer<Float>) {
+                     output: UnsafeMutablePointer<Float>, worker: SplitWorker?) {
         var input = x
         for (i, layer) in layers.enumerated() {
             let last = i == layers.count - 1
             let target = last ? output : (i % 2 == 0 ? workspace.even.base : workspace.odd.base)
-            layer.forward(input: input, rows: rows, parameters: parameters(ofLayer: i), output: target)
+            layer.forward(input: input, rows: rows, parameters: parameters(ofLayer: i), output: target, worker: worker)
             input = UnsafePointer(target)
         }
     }

@@ -25,7 +25,7 @@ public enum Trainer {
 
         let n = data.count
         let batch = min(options.batchSize, n)
-        let pass = try Backpropagation(network: network, capacity: batch, dropout: options.dropout > 0)
+        let pass = try Backpropagation(network: network, capacity: batch, dropout: options.dropout > 0, parallel: true)
         let optimizer = try Optimizer(options: options, parameterCount: network.parameterCount, samples: n)
         let order = try IndexBuffer(count: n)
         for i in 0..<n { order.base[i] = Int32(i) }
@@ -65,7 +65,7 @@ public enum Trainer {
             let train: Metrics? = switch options.monitoring {
             case .none: nil
             case .running: running
-            case .full: try network.measure(data.x, data.y, rows: n)
+            case .full: try network.measure(data.x, data.y, rows: n, worker: pass.worker)
             }
             if let train {
                 report.trainCost = Float(train.cost + regularization)
@@ -78,7 +78,7 @@ public enum Trainer {
             lastGood.copy(from: network.parameters)
 
             if let evaluation, evaluation.count > 0 {
-                let measured = try network.measure(evaluation.x, evaluation.y, rows: evaluation.count)
+                let measured = try network.measure(evaluation.x, evaluation.y, rows: evaluation.count, worker: pass.worker)
                 report.evalCost = Float(measured.cost + regularization)
                 report.evalAccuracy = Float(measured.accuracy)
                 if measured.cost < bestEvalCost {
