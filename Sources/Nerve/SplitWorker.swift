@@ -90,7 +90,7 @@ public final class SplitWorker: @unchecked Sendable {
             var spins = 0
             while posted.load(ordering: .acquiring) == seen {
                 spins += 1
-                if spins > 20_000 {
+                if spins > 1 << 18 {
                     pthread_mutex_lock(sleepLock)
                     while posted.load(ordering: .acquiring) == seen { pthread_cond_wait(wakeUp, sleepLock) }
                     pthread_mutex_unlock(sleepLock)
