@@ -75,7 +75,7 @@ func gemv(m: Int, n: Int, _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, 
 /// hand-off costs more than it saves. Below a few million multiply-adds one thread is used.
 enum BlasThreads {
     static let threshold = 1 << 22
-    static let available = Int(openblas_get_num_threads())
+    static let available = max(1, Int(openblas_get_num_threads()))
     nonisolated(unsafe) static var current = available
 
     @inline(__always)
