@@ -14,7 +14,7 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         BlasThreads.fit(work: 0)
         if SplitWorker.worthSplitting(m * n * k), max(m, n) >= 2 {
             let (first, second) = job.halves()
-            worker.run(first, second)
+            worker.run(.product(first), .product(second))
         } else {
             job.run()
         }

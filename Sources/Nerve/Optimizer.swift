@@ -55,8 +55,12 @@ final class Optimizer {
     }
 
     /// Completes the batch's update once every layer has written its gradient.
-    func finish(_ network: Network, learningRate: Float) {
-        let p = network.parameters.base, count = network.parameterCount
+    func finish(_ network: Network, learningRate: Float, worker: SplitWorker?) {
+        let p = network.parameters.base
+        var update = ParameterUpdate()
+        update.range = 0..<network.parameterCount
+        update.parameters = p
+        update.learningRate = learningRate
         switch rule {
         case .direct:
             return
@@ -65,7 +69,8 @@ final class Optimizer {
             if l2 != 0 {
                 forEachWeight(of: network) { k in v[k] -= learningRate * l2 * p[k] }
             }
-            for k in 0..<count { p[k] += v[k] }
+            update.rule = .addVelocity
+            update.velocity = v
         case .fromGradient:
             let g = gradient!.base
             if l2 != 0 || l1 != 0 {
@@ -74,27 +79,24 @@ final class Optimizer {
                     g[k] += l2 * w + l1 * (w > 0 ? 1 : (w < 0 ? -1 : 0))
                 }
             }
+            update.gradient = g
+            update.velocity = velocity?.base
             switch kind {
             case .sgd:
-                if let v = velocity?.base {
-                    for k in 0..<count { let next = momentum * v[k] - learningRate * g[k]; v[k] = next; p[k] += next }
-                } else {
-                    for k in 0..<count { p[k] -= learningRate * g[k] }
-                }
+                update.rule = velocity == nil ? .gradientStep : .momentumStep
+                update.momentum = momentum
             case .adam:
-                let m = velocity!.base, s = secondMoment!.base
                 steps += 1
                 let correction1 = 1 - powf(beta1, Float(steps)), correction2 = 1 - powf(beta2, Float(steps))
-                let rate = learningRate * correction2.squareRoot() / correction1
-                let epsilonHat = epsilon * correction2.squareRoot()
-                for k in 0..<count {
-                    let gk = g[k]
-                    m[k] = beta1 * m[k] + (1 - beta1) * gk
-                    s[k] = beta2 * s[k] + (1 - beta2) * gk * gk
-                    p[k] -= rate * m[k] / (s[k].squareRoot() + epsilonHat)
-                }
+                update.rule = .adamStep
+                update.secondMoment = secondMoment?.base
+                update.beta1 = beta1
+                update.beta2 = beta2
+                update.rate = learningRate * correction2.squareRoot() / correction1
+                update.epsilonHat = epsilon * correction2.squareRoot()
             }
         }
+        update.run(sharingWith: worker)
     }
 
     @inline(__always)

@@ -20,7 +20,7 @@ public final class SplitWorker: @unchecked Sendable {
     private let posted = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
-    private var job = GemmJob.none
+    private var job = Work.none
     private let sleepLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wakeUp = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var thread = pthread_t()
@@ -56,8 +56,23 @@ public final class SplitWorker: @unchecked Sendable {
         sleepLock.deallocate()
     }
 
+    /// What the worker can be handed: plain values, so a hand-off allocates nothing.
+    enum Work {
+        case none
+        case product(GemmJob)
+        case update(ParameterUpdate)
+
+        func run() {
+            switch self {
+            case .none: break
+            case .product(let job): job.run()
+            case .update(let update): update.run()
+            }
+        }
+    }
+
     /// Computes `mine` here and `theirs` on the worker, returning when both are done.
-    func run(_ mine: GemmJob, _ theirs: GemmJob) {
+    func run(_ mine: Work, _ theirs: Work) {
         job = theirs
         let generation = post()
         mine.run()

@@ -54,7 +54,7 @@ public enum Trainer {
                 pass.backward(rows: rows) {
                     optimizer.target(layer: $0, of: network, rows: rows, learningRate: learningRate)
                 }
-                optimizer.finish(network, learningRate: learningRate)
+                optimizer.finish(network, learningRate: learningRate, worker: pass.worker)
                 start += rows
             }
 

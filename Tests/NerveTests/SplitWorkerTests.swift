@@ -69,4 +69,51 @@ import Testing
         }
         #expect(c.allSatisfy { $0 == 128 })
     }
+
+    /// Each update rule, run in two halves, must move every parameter exactly as the rule says, written out here.
+    @Test(arguments: [ParameterUpdate.Rule.addVelocity, .gradientStep, .momentumStep, .adamStep])
+    func splitUpdatesFollowTheirRule(rule: ParameterUpdate.Rule) throws {
+        let worker = try #require(SplitWorker.start(), "this test needs two cores")
+        defer { worker.stop() }
+        let count = ParameterUpdate.minimumSplit * 2 + 3
+        var generator = Random(seed: 5)
+        func draw() -> [Float] { (0..<count).map { _ in Float(generator.nextGaussian()) } }
+        var p = draw(), g = draw(), v = draw(), s = draw().map { $0 * $0 }
+        let p0 = p, g0 = g, v0 = v, s0 = s
+        let (eta, mu, b1, b2, rate, eps): (Float, Float, Float, Float, Float, Float) = (0.1, 0.9, 0.8, 0.95, 0.05, 1e-3)
+        p.withUnsafeMutableBufferPointer { pp in
+            g.withUnsafeMutableBufferPointer { gp in
+                v.withUnsafeMutableBufferPointer { vp in
+                    s.withUnsafeMutableBufferPointer { sp in
+                        var update = ParameterUpdate()
+                        update.rule = rule
+                        update.range = 0..<count
+                        update.parameters = pp.baseAddress
+                        update.gradient = gp.baseAddress
+                        update.velocity = vp.baseAddress
+                        update.secondMoment = sp.baseAddress
+                        update.learningRate = eta
+                        update.momentum = mu
+                        update.beta1 = b1
+                        update.beta2 = b2
+                        update.rate = rate
+                        update.epsilonHat = eps
+                        update.run(sharingWith: worker)
+                    }
+                }
+            }
+        }
+        for k in 0..<count {
+            var expected = p0[k]
+            switch rule {
+            case .addVelocity: expected += v0[k]
+            case .gradientStep: expected -= eta * g0[k]
+            case .momentumStep: expected += mu * v0[k] - eta * g0[k]
+            case .adamStep:
+                let m = b1 * v0[k] + (1 - b1) * g0[k], second = b2 * s0[k] + (1 - b2) * g0[k] * g0[k]
+                expected -= rate * m / (second.squareRoot() + eps)
+            }
+            #expect(abs(p[k] - expected) <= 1e-6 * (1 + abs(expected)), "\(rule) at \(k): \(p[k]) vs \(expected)")
+        }
+    }
 }
