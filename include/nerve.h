@@ -286,7 +286,8 @@ nerve_status nerve_serialized_size(const nerve_net *net, size_t *out_size);
  * buffer is too small (query nerve_serialized_size first).                                           Since 0.1 */
 nerve_status nerve_save_to_memory(const nerve_net *net, void *buffer, size_t capacity, size_t *written);
 
-/* Loads a network from `size` bytes produced by nerve_save_to_memory or read from a model file.     Since 0.1 */
+/* Loads a network from `size` bytes produced by nerve_save_to_memory or read from a model file. A size above
+ * INT64_MAX is refused with NERVE_E_SIZE.                                                            Since 0.1 */
 nerve_status nerve_load_from_memory(const void *buffer, size_t size, nerve_net **out);
 
 #ifdef __cplusplus

@@ -26,8 +26,6 @@ public final class FloatBuffer {
     public func copy(from other: FloatBuffer) {
         base.update(from: other.base, count: Swift.min(count, other.count))
     }
-
-    public func fill(_ value: Float) { base.update(repeating: value, count: count) }
 }
 
 /// Indices kept outside Swift's allocator for the same reason as FloatBuffer.

@@ -55,7 +55,7 @@ public enum ModelFormat {
             throw NerveError.format("model format version \(version) is not supported (this library reads version \(ModelFormat.version))")
         }
         let costValue = try reader.u32(), layerCount = Int(try reader.u32()), inputSize = Int(try reader.u32())
-        guard let cost = Cost(rawValue: Int32(truncatingIfNeeded: costValue)), costValue <= 2 else {
+        guard let cost = Cost(rawValue: Int32(truncatingIfNeeded: costValue)) else {
             throw NerveError.format("corrupted model: unknown cost \(costValue)")
         }
         guard layerCount >= 1, layerCount <= Network.maxLayers else {
@@ -70,7 +70,7 @@ public enum ModelFormat {
         for i in 0..<layerCount {
             let kind = try reader.u32(), outputs = Int(try reader.u32()), activationValue = try reader.u32()
             guard kind == DenseLayer.kind else { throw NerveError.format("corrupted model: layer \(i) has unknown kind \(kind)") }
-            guard let activation = Activation(rawValue: Int32(truncatingIfNeeded: activationValue)), activationValue <= 6 else {
+            guard let activation = Activation(rawValue: Int32(truncatingIfNeeded: activationValue)) else {
                 throw NerveError.format("corrupted model: layer \(i) has unknown activation \(activationValue)")
             }
             guard (1...Network.maxLayerWidth).contains(inputs), (1...Network.maxLayerWidth).contains(outputs) else {

@@ -41,7 +41,8 @@ public func nerve_save_to_memory(_ net: OpaquePointer?, _ buffer: UnsafeMutableR
         let buffer = try Check.pointer(buffer, "buffer"), written = try Check.pointer(written, "written")
         try handle.access.reading {
             let needed = ModelFormat.serializedSize(handle.network)
-            guard capacity >= needed else {
+            // size_t arrives as Int: a negative value is a capacity above Int.max, which is always enough.
+            guard capacity < 0 || capacity >= needed else {
                 throw NerveError.capacity("buffer holds \(capacity) bytes but the model needs \(needed)")
             }
             written.pointee = ModelFormat.write(handle.network, to: buffer)
@@ -55,6 +56,8 @@ public func nerve_load_from_memory(_ buffer: UnsafeRawPointer?, _ size: Int,
                                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> nerve_status {
     guarded("nerve_load_from_memory") {
         let buffer = try Check.pointer(buffer, "buffer"), out = try Check.pointer(out, "out")
+        // size_t arrives as Int: a value above Int.max would be negative here, and no buffer is that large.
+        guard size >= 0 else { throw NerveError.size("size \(UInt(bitPattern: size)) is larger than any buffer") }
         out.pointee = NetworkHandle.publish(try ModelFormat.read(UnsafeRawBufferPointer(start: buffer, count: size)))
         return NERVE_OK
     }

@@ -37,10 +37,6 @@ enum Check {
         }
     }
 
-    static func finite(_ value: Float, _ name: StaticString) throws {
-        guard value.isFinite else { throw NerveError.invalid("\(name) is \(value); it must be finite") }
-    }
-
     static func layer(_ index: Int32, of network: Network) throws -> Int {
         guard index >= 0, Int(index) < network.layers.count else {
             throw NerveError.invalid("layer \(index) does not exist; the network has layers 0 to \(network.layers.count - 1)")

@@ -629,12 +629,18 @@ static void memory(void)
 
     if (!CHECK_OK(nerve_save_to_memory(net, buffer, size, &written)))
         goto done;
+    /* A capacity beyond INT64_MAX is simply large enough. */
+    size_t written_huge = 0;
+    CHECK_OK(nerve_save_to_memory(net, buffer, SIZE_MAX, &written_huge));
+    CHECK(written_huge == size, "a huge capacity wrote %zu bytes, expected %zu", written_huge, size);
 
     nerve_net *marker = (nerve_net *)&marker, *out = marker;
     CHECK_FAILS(nerve_load_from_memory(NULL, size, &out), INVALID);
     CHECK_FAILS(nerve_load_from_memory(buffer, size, NULL), INVALID);
     CHECK_FAILS(nerve_load_from_memory(buffer, 0, &out), FORMAT, SIZE);
     CHECK_FAILS(nerve_load_from_memory(NULL, 0, &out), INVALID, FORMAT);
+    CHECK_FAILS(nerve_load_from_memory(buffer, SIZE_MAX, &out), SIZE);
+    CHECK_FAILS(nerve_load_from_memory(buffer, (size_t)1 << 63, &out), SIZE);
 
     /* Every truncation of a valid model. */
     for (size_t len = 1; len < size; len++)
