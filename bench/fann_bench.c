@@ -175,11 +175,9 @@ static int run_latency(int argc, char **argv, const char *data_dir) {
         sink += fann_run(ann, x)[0];
         samples[i] = now_seconds() - start;
     }
-    double median = quantile_in_place(samples, (size_t)calls, 0.5);
-    double p10 = quantile_in_place(samples, (size_t)calls, 0.1);
-    double p90 = quantile_in_place(samples, (size_t)calls, 0.9);
+    spread us = spread_in_place(samples, (size_t)calls);
     printf("RESULT {\"library\": \"fann\", \"mode\": \"latency\", \"median_us\": %.4f, \"p10_us\": %.4f, "
-           "\"p90_us\": %.4f, \"calls\": %d}\n", median * 1e6, p10 * 1e6, p90 * 1e6, calls);
+           "\"p90_us\": %.4f, \"calls\": %d}\n", us.median * 1e6, us.p10 * 1e6, us.p90 * 1e6, calls);
     free(samples);
     fann_destroy(ann);
     fashion_mnist_free(&test);

@@ -13,3 +13,9 @@ double quantile_in_place(double *values, size_t count, double q) {
     size_t rank = (size_t)(q * (double)(count - 1) + 0.5);
     return values[rank];
 }
+
+spread spread_in_place(double *values, size_t count) {
+    spread s = {quantile_in_place(values, count, 0.1), quantile_in_place(values, count, 0.5),
+                quantile_in_place(values, count, 0.9)};
+    return s;
+}

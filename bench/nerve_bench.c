@@ -133,12 +133,10 @@ static int run_latency(int argc, char **argv, const char *data_dir) {
         if (status != NERVE_OK) check(status, "nerve_predict");
     }
     allocation_counts after = allocation_counts_now();
-    double median = quantile_in_place(samples, (size_t)calls, 0.5);
-    double p10 = quantile_in_place(samples, (size_t)calls, 0.1);
-    double p90 = quantile_in_place(samples, (size_t)calls, 0.9);
+    spread us = spread_in_place(samples, (size_t)calls);
     printf("RESULT {\"library\": \"nerve\", \"mode\": \"latency\", \"median_us\": %.4f, \"p10_us\": %.4f, "
            "\"p90_us\": %.4f, \"calls\": %d, \"allocations_per_call\": %.4f, \"blas_allocations_per_call\": %.4f}\n",
-           median * 1e6, p10 * 1e6, p90 * 1e6, calls, (double)(after.total - before.total) / calls,
+           us.median * 1e6, us.p10 * 1e6, us.p90 * 1e6, calls, (double)(after.total - before.total) / calls,
            (double)(after.blas - before.blas) / calls);
     free(samples);
     nerve_free(net);
