@@ -1,9 +1,10 @@
 # Nerve: build, test, demo, bench, fuzz, install.
-# `make test` and `make demo` do all set-up on a fresh Debian machine (as root, or with sudo).
+# `make test` and `make demo` do all set-up on a fresh Debian machine (as root, or with sudo); only `make deps`
+# installs packages, and `make build` / `make install` need nothing beyond the Swift toolchain.
 
 PREFIX      ?= /usr/local
 PYTHON      ?= python3
-VERSION     := 0.1.0
+VERSION     := 0.2.0
 SOMAJOR     := 0
 BUILD       := build
 LIBDIR      := $(BUILD)/lib
@@ -19,7 +20,7 @@ SWIFT_RELEASE := swift build -c release --product nerve -Xswiftc -static-stdlib 
                  -Xlinker --version-script=$(CURDIR)/Sources/NerveC/exports.map \
                  -Xlinker -soname=libnerve.so.$(SOMAJOR)
 
-.PHONY: all deps build lib test test-swift test-c test-python demo bench fuzz install clean data
+.PHONY: all deps build lib test test-swift test-kernels test-c test-python demo bench fuzz install clean data
 
 all: build
 
@@ -35,7 +36,7 @@ $(BUILD)/.deps:
 build: $(LIB)
 lib: $(LIB)
 
-$(LIB): deps $(shell find Sources include -type f) Package.swift
+$(LIB): $(shell find Sources include -type f) Package.swift
 	$(SWIFT_RELEASE)
 	@mkdir -p $(LIBDIR)
 	# A new inode, not an overwrite: processes that have the old library mapped keep running.
@@ -51,10 +52,13 @@ $(DATA)/train-images-idx3-ubyte: deps
 	for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do \
 	    gunzip -c $(FASHION_SRC)/$$f.gz > $(DATA)/$$f; done
 
-test: test-swift test-c test-python
+test: deps test-swift test-kernels test-c test-python
 
-test-swift: deps
+test-swift:
 	swift test
+
+test-kernels:
+	$(MAKE) -C Tests/kernels test
 
 test-c: $(LIB) data
 	$(MAKE) -C Tests/c test NERVE_LIB_DIR=$(CURDIR)/$(LIBDIR) NERVE_DATA=$(CURDIR)/$(DATA)

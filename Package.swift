@@ -9,13 +9,13 @@ let package = Package(
         .library(name: "nerve", type: .dynamic, targets: ["NerveC"]),
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // Matrix kernels in C: each output element is one fused multiply-add chain in a fixed order, whatever
+        // the batch, which is what makes results independent of batching and threads.
+        .target(name: "CNerveKernels", path: "Sources/CNerveKernels",
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         // The public header as a Swift module, so the entry points use the very structs C callers see.
         .systemLibrary(name: "CNerveABI", path: "Sources/CNerveABI"),
-        .target(
-            name: "Nerve",
-            dependencies: ["CBLAS"]
-        ),
+        .target(name: "Nerve", dependencies: ["CNerveKernels"]),
         .target(name: "NerveC", dependencies: ["Nerve", "CNerveABI"], exclude: ["exports.map"]),
         .testTarget(name: "NerveTests", dependencies: ["Nerve", "NerveC"]),
     ]

@@ -26,15 +26,26 @@
  *            during each epoch: readers wait for the epoch to end and run between epochs, so they always see the
  *            weights of a whole epoch. While a network is being trained, a second nerve_train, nerve_set_layer and
  *            nerve_reinit return NERVE_E_BUSY at once; otherwise the last two wait for running readers to finish.
- *            On a machine with two or more cores nerve_train runs one extra thread of its own for the
- *            duration of the call and splits each matrix product with it (OpenBLAS then runs single-threaded).
  *            Freeing a network while another thread uses it is undefined behaviour (a pointer that was already
  *            freed is detected where possible and refused with NERVE_E_INVALID; freeing it again is a no-op).
  *
- *  Safety.   No function prints, aborts, exits, reads environment variables or the locale, or touches global
- *            state other than the thread-local error message and OpenBLAS's thread count (one thread for small
- *            products). OpenBLAS itself reads its OPENBLAS_* variables when it is loaded. Invalid input yields
- *            an error status, never a crash.
+ *  Cores.    The caller decides how many threads a call may use (nerve_set_threads, and the `threads` training
+ *            option); the default is 1: the calling thread alone, and no other thread is ever started. With t > 1
+ *            a call starts up to t - 1 helper threads for its own duration and joins them before it returns.
+ *            Work is cut into chunks whose boundaries depend only on the shapes involved, never on t, and the
+ *            calling thread takes any chunk that no helper has started, so a descheduled helper delays a call by
+ *            at most one chunk. Waiting threads sleep or yield; none spins on a core.
+ *
+ *  Results.  Every output value is computed by the same kernel in the same order whatever the number of samples
+ *            in the call, the thread count or what other threads do: a sample's prediction is bit-identical alone
+ *            or in a batch, and training with the same seed, data and options gives bit-identical weights with
+ *            any thread count. The kernel is chosen once per process from the CPU's instruction sets
+ *            (nerve_kernel), so results may differ in the last bits between machines.
+ *
+ *  Safety.   No function prints, aborts, exits, reads environment variables or the locale, or touches any
+ *            process-wide state other than the thread-local error message; in particular no other library's
+ *            settings (a host's BLAS thread count stays as the host set it). Invalid input yields an error
+ *            status, never a crash.
  *
  *  Versions. Each declaration says the library version it first appeared in ("Since 0.1").
  */
@@ -49,10 +60,10 @@ extern "C" {
 #endif
 
 #define NERVE_VERSION_MAJOR 0
-#define NERVE_VERSION_MINOR 1
+#define NERVE_VERSION_MINOR 2
 #define NERVE_VERSION_PATCH 0
 #define NERVE_VERSION_NUMBER (NERVE_VERSION_MAJOR * 10000 + NERVE_VERSION_MINOR * 100 + NERVE_VERSION_PATCH)
-#define NERVE_VERSION_STRING "0.1.0"
+#define NERVE_VERSION_STRING "0.2.0"
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Status codes                                                                                       Since 0.1
@@ -82,9 +93,32 @@ const char *nerve_last_error(void);
  * Never NULL, never to be freed.                                                                    Since 0.1 */
 const char *nerve_status_string(nerve_status status);
 
-/* The library's version, e.g. "0.1.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
+/* The library's version, e.g. "0.2.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
  * header/library mismatch.                                                                           Since 0.1 */
 const char *nerve_version(void);
+
+/* The matrix kernels this process runs, chosen once from the CPU's instruction sets: "avx2-fma" (x86-64 with
+ * AVX2 and FMA) or "generic" (portable code with fused multiply-adds). Static, never NULL.         Since 0.2 */
+const char *nerve_kernel(void);
+
+/* The enumerations whose names the library can report, so bindings need not spell them out. */
+enum {
+    NERVE_ENUM_ACTIVATION = 0, /* NERVE_ACT_*: "sigmoid", "tanh", "relu", "leaky_relu", "linear", ... */
+    NERVE_ENUM_COST,           /* NERVE_COST_*: "quadratic", "cross_entropy", "log_likelihood" */
+    NERVE_ENUM_INIT,           /* NERVE_INIT_*: "auto", "normalized", "large", "he" */
+    NERVE_ENUM_OPTIMIZER,      /* NERVE_OPTIMIZER_*: "sgd", "adam" */
+    NERVE_ENUM_MONITOR,        /* NERVE_MONITOR_*: "none", "running", "full" */
+    NERVE_ENUM_LAYER           /* NERVE_LAYER_*: "dense" */
+};
+
+/* The lower-case name of `value` in enumeration `enumeration` (a NERVE_ENUM_* value), or NULL if either is
+ * unknown. Values of an enumeration are 0, 1, 2, ... without gaps, so a binding lists them all by asking for
+ * 0, 1, ... until NULL. Static, never to be freed; thread-safe.                                      Since 0.2 */
+const char *nerve_enum_name(int32_t enumeration, int32_t value);
+
+/* The value whose name (as nerve_enum_name reports it) is `name`, written to *value.
+ * NERVE_E_INVALID if a pointer is NULL, the enumeration is unknown or no value has that name.        Since 0.2 */
+nerve_status nerve_enum_value(int32_t enumeration, const char *name, int32_t *value);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Networks                                                                                           Since 0.1
@@ -130,7 +164,7 @@ enum {
 /* Creates a network with layer sizes sizes[0] (inputs) .. sizes[n_sizes-1] (outputs), n_sizes >= 2, and
  * activations[i] for the layer from sizes[i] to sizes[i+1] (n_sizes-1 entries). Weights are initialised with
  * NERVE_INIT_AUTO from a generator seeded with `seed`; the same generator then drives shuffling and dropout,
- * so the same seed, data and options give bit-identical weights on the same machine and thread count.
+ * so the same seed, data and options give bit-identical weights on the same machine, whatever the thread count.
  * n_sizes must be 2 .. 4097, each size 1 .. 16777216, and the network at most 2^31 - 1 parameters.
  * On success *out receives a new network the caller frees with nerve_free; on failure *out is untouched.
  * Errors: NERVE_E_INVALID (NULL pointer, unknown enum), NERVE_E_SIZE, NERVE_E_UNSUPPORTED (an activation/cost
@@ -144,6 +178,21 @@ void nerve_free(nerve_net *net);
 /* Re-draws every weight and bias with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`.
  * NERVE_E_BUSY during training (see Threads).                                                        Since 0.1 */
 nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
+
+/* Kinds of layer, as nerve_layer_info reports them and model files record them.                   Since 0.2 */
+enum { NERVE_LAYER_DENSE = 0 };
+
+/* The most threads a call may be given.                                                             Since 0.2 */
+#define NERVE_MAX_THREADS 256
+
+/* Sets how many threads nerve_predict, nerve_evaluate and nerve_train may use on this network (see Cores):
+ * 1 .. NERVE_MAX_THREADS; a network starts with 1. Results do not depend on it. May be called at any time from
+ * any thread; calls already running keep the count they started with.
+ * Errors: NERVE_E_INVALID (bad handle, count out of range).                                          Since 0.2 */
+nerve_status nerve_set_threads(nerve_net *net, int32_t threads);
+
+/* The thread count set by nerve_set_threads (1 by default); 0 if net is NULL.                       Since 0.2 */
+int32_t nerve_threads(const nerve_net *net);
 
 /* Inputs per sample and outputs per sample; 0 if net is NULL.                                        Since 0.1 */
 int32_t nerve_input_size(const nerve_net *net);
@@ -206,8 +255,9 @@ enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
 enum { NERVE_MONITOR_NONE = 0, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL };
 
 /* Options of nerve_train. Always fill with nerve_train_options_init first, then change fields: new fields are
- * appended in later versions and struct_size tells the library which ones the caller knows. Version 0.1 knows
- * only its own layout and refuses any other struct_size with NERVE_E_INVALID.                        Since 0.1 */
+ * appended in later versions and struct_size tells the library which ones the caller knows. This version
+ * accepts its own layout and that of 0.1 (which ends at user_data; the later fields then take their defaults)
+ * and refuses any other struct_size with NERVE_E_INVALID.                                            Since 0.1 */
 typedef struct nerve_train_options {
     uint32_t struct_size;       /* sizeof(nerve_train_options), set by nerve_train_options_init */
     int32_t  epochs;            /* >= 1; default 10 */
@@ -232,6 +282,9 @@ typedef struct nerve_train_options {
     int32_t  monitor_training;  /* NERVE_MONITOR_*; default NERVE_MONITOR_RUNNING */
     nerve_progress_fn progress; /* may be NULL */
     void    *user_data;         /* passed to progress untouched */
+    /* Since 0.2 */
+    int32_t  threads;           /* threads this call may use (see Cores), 1 .. NERVE_MAX_THREADS; 0 = the
+                                   network's count from nerve_set_threads (default) */
 } nerve_train_options;
 
 /* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */
@@ -254,9 +307,8 @@ nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t
 
 /* Runs the network on n samples (x is n × input_size) and writes n × output_size floats to out, whose capacity
  * in floats is out_capacity (NERVE_E_CAPACITY if smaller). Dropout is off at prediction time. Safe to call
- * from many threads on one network. Results are deterministic for a given n, but a sample's outputs may differ
- * in the last bits between calls with different n (BLAS sums in a different order for other matrix shapes).
- *                                                                                                    Since 0.1 */
+ * from many threads on one network. A sample's outputs are bit-identical whatever n and the thread count
+ * (see Results).                                                                                     Since 0.1 */
 nerve_status nerve_predict(const nerve_net *net, const float *x, int64_t n, float *out, int64_t out_capacity);
 
 /* Cost (regularisation term excluded) and accuracy of the network on n samples, as defined for

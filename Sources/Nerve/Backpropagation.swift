@@ -1,5 +1,5 @@
 /// Buffers and passes for one mini-batch: forward with dropout, output error, then BP2–BP4 back through the
-/// layers. Allocated once per (network, batch size) and reused for every batch.
+/// layers into a flat gradient buffer. Allocated once per (network, batch size) and reused for every batch.
 final class Backpropagation {
     let network: Network
     let capacity: Int
@@ -7,17 +7,14 @@ final class Backpropagation {
     let targets: FloatBuffer
     /// Each layer's activations f(z).
     private let outputs: [FloatBuffer]
-    /// Each layer's error δ = ∂C/∂z.
+    /// Each layer's error: ∂C/∂a as the layer above writes it, then ∂C/∂z.
     private let deltas: [FloatBuffer]
-    /// For hidden layers under dropout: a per-unit factor (0, or 1/(1−p) to keep the expected value) and the
-    /// masked activations the next layer reads.
-    private var masks: [FloatBuffer?]
-    private var masked: [FloatBuffer?]
+    /// For hidden layers under dropout: a per-unit factor (0, or 1/(1−p)) and the masked activations the
+    /// next layer reads.
+    private let masks: [FloatBuffer?]
+    private let masked: [FloatBuffer?]
 
-    /// Takes half of each mid-sized product; nil for gradient checks and on one core.
-    let worker: SplitWorker?
-
-    init(network: Network, capacity: Int, dropout: Bool, parallel: Bool = false) throws {
+    init(network: Network, capacity: Int, dropout: Bool) throws {
         self.network = network
         self.capacity = capacity
         inputs = try FloatBuffer(count: capacity * network.inputSize, zeroed: false)
@@ -27,13 +24,7 @@ final class Backpropagation {
         let hidden = network.layers.dropLast()
         masks = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
         masked = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
-        let splittable = network.layers.contains {
-            SplitWorker.worthSplitting(capacity * $0.inputs * $0.outputs)
-        }
-        worker = parallel && splittable ? SplitWorker.start() : nil
     }
-
-    deinit { worker?.stop() }
 
     var finalOutputs: UnsafeMutablePointer<Float> { outputs[outputs.count - 1].base }
 
@@ -44,42 +35,44 @@ final class Backpropagation {
     }
 
     /// Forward pass over the first `rows` samples in `inputs`, dropping hidden units with probability `dropout`.
-    func forward(rows: Int, dropout: Float, random: inout Random) {
-        let keep = 1 - dropout
+    func forward(rows: Int, dropout: Float, random: inout Random, team: WorkerTeam?) {
         for (i, layer) in network.layers.enumerated() {
             let out = outputs[i].base
-            layer.forward(input: input(ofLayer: i), rows: rows, parameters: network.parameters(ofLayer: i), output: out,
-                          worker: worker)
+            layer.forward(input(ofLayer: i), rows: rows, parameters: network.parameters(ofLayer: i), into: out,
+                          team: team)
+            Stages.activate(out, rows: rows, columns: layer.outputs, layer.activation, team: team)
             if let mask = masks[i]?.base, let dropped = masked[i]?.base {
-                let scale = 1 / keep
-                for k in 0..<(rows * layer.outputs) {
-                    let factor: Float = random.nextUnitFloat() < keep ? scale : 0
-                    mask[k] = factor
-                    dropped[k] = out[k] * factor
-                }
+                Stages.drop(out, count: rows * layer.outputs, probability: dropout, random: &random, mask: mask,
+                            into: dropped)
             }
         }
     }
 
-    /// Backward pass after `forward`, handing each layer's parameter gradient to `target(layerIndex)`.
-    func backward(rows: Int, target: (Int) -> GradientTarget) {
+    /// Backward pass after `forward`: writes the gradient of the batch's mean cost (regularisation excluded)
+    /// into `gradient`, laid out like the network's parameters.
+    func backward(rows: Int, into gradient: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
         let layers = network.layers
         let last = layers.count - 1
         network.cost.outputError(outputs: finalOutputs, targets: targets.base, activation: layers[last].activation,
                                  into: deltas[last].base, rows: rows, columns: layers[last].outputs)
+        // The mean over the batch: scaling δ of the output layer scales every gradient below it.
+        let mean = 1 / Float(rows)
+        let outputDelta = deltas[last].base
+        for k in 0..<(rows * layers[last].outputs) { outputDelta[k] *= mean }
+
         for i in stride(from: last, through: 0, by: -1) {
             let layer = layers[i]
-            let previousDelta = i > 0 ? deltas[i - 1].base : nil
+            let below = i > 0 ? deltas[i - 1].base : nil
             layer.backward(input: input(ofLayer: i), delta: deltas[i].base, rows: rows,
-                           parameters: network.parameters(ofLayer: i), inputGradient: previousDelta,
-                           target: target(i), worker: worker)
-            if let previousDelta {
-                let below = layers[i - 1]
+                           parameters: network.parameters(ofLayer: i), inputGradient: below,
+                           parameterGradient: gradient + network.offsets[i], team: team)
+            if let below {
+                let previous = layers[i - 1]
                 if let mask = masks[i - 1]?.base {
-                    for k in 0..<(rows * below.outputs) { previousDelta[k] *= mask[k] }
+                    for k in 0..<(rows * previous.outputs) { below[k] *= mask[k] }
                 }
-                below.activation.backpropagate(outputs: outputs[i - 1].base, gradient: previousDelta,
-                                               rows: rows, columns: below.outputs)
+                Stages.differentiate(below, outputs: outputs[i - 1].base, rows: rows, columns: previous.outputs,
+                                     previous.activation, team: team)
             }
         }
     }
@@ -103,10 +96,9 @@ extension Network {
         let pass = try Backpropagation(network: self, capacity: samples.count, dropout: false)
         pass.gather(samples, order: nil, start: 0, rows: samples.count)
         var unused = random
-        pass.forward(rows: samples.count, dropout: 0, random: &unused)
+        pass.forward(rows: samples.count, dropout: 0, random: &unused, team: nil)
         let gradient = try FloatBuffer(count: parameterCount)
-        let scale = 1 / Float(samples.count)
-        pass.backward(rows: samples.count) { GradientTarget(block: gradient.base + self.offsets[$0], scale: scale) }
+        pass.backward(rows: samples.count, into: gradient.base, team: nil)
         return Array(gradient.buffer)
     }
 }

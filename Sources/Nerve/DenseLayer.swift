@@ -1,55 +1,41 @@
-/// A fully connected layer: a = f(W·x + b) with W stored outputs × inputs, row-major (w_jk joins input k to
-/// output j). Over a mini-batch this is one matrix product each way.
-public struct DenseLayer: Layer {
-    public static let kind: UInt32 = 0
-    public let inputs: Int
-    public let outputs: Int
-    public let activation: Activation
+/// A fully connected layer: z = W·x + b with W stored outputs × inputs, row-major (w_jk joins input k to
+/// output j, as in the notes). Over a mini-batch each direction is one matrix product.
+package struct DenseLayer: Layer {
+    package let spec: LayerSpec
+    private let k: Int, m: Int
 
-    public init(inputs: Int, outputs: Int, activation: Activation) {
-        self.inputs = inputs
-        self.outputs = outputs
-        self.activation = activation
+    init(_ spec: LayerSpec) {
+        self.spec = spec
+        k = spec.input.count!
+        m = spec.output.count!
     }
 
-    public var weightCount: Int { inputs * outputs }
-    public var parameterCount: Int { inputs * outputs + outputs }
+    package var weightCount: Int { k * m }
+    package var parameterCount: Int { k * m + m }
+    package var fanIn: Int { k }
+    package var fanOut: Int { m }
 
-    public func forward(input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                        output: UnsafeMutablePointer<Float>, worker: SplitWorker?) {
+    package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
+                        into z: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
         let bias = parameters + weightCount
-        for r in 0..<rows { (output + r * outputs).update(from: bias, count: outputs) }
-        if rows == 1 {
-            // One sample is a matrix–vector product; GEMM's packing would dominate its cost.
-            gemv(m: outputs, n: inputs, parameters, input, output)
-        } else {
-            gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
-                 alpha: 1, input, lda: inputs, parameters, ldb: inputs, beta: 1, output, ldc: outputs, worker: worker)
-        }
-        activation.apply(output, rows: rows, columns: outputs)
+        for r in 0..<rows { (z + r * m).update(from: bias, count: m) }
+        MatrixProduct.forward(input, rows: rows, k: k, weights: parameters, n: m, into: z, team: team)
     }
 
-    public func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
+    package func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
                          parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         target: GradientTarget, worker: SplitWorker?) {
+                         parameterGradient: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
         if let inputGradient {
-            gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
-                 alpha: 1, delta, lda: outputs, parameters, ldb: inputs, beta: 0, inputGradient, ldc: inputs,
-                 worker: worker)
+            MatrixProduct.inputGradient(delta, rows: rows, m: m, weights: parameters, k: k, into: inputGradient,
+                                        team: team)
         }
-        gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
-             alpha: target.scale, delta, lda: outputs, input, ldb: inputs, beta: target.keepWeights,
-             target.block, ldc: inputs, worker: worker)
-        let bias = target.block + weightCount
-        if target.keepBiases == 0 {
-            bias.update(repeating: 0, count: outputs)
-        } else if target.keepBiases != 1 {
-            for j in 0..<outputs { bias[j] *= target.keepBiases }
-        }
-        let scale = target.scale
-        for r in 0..<rows {
-            let d = delta + r * outputs
-            for j in 0..<outputs { bias[j] += scale * d[j] }
+        MatrixProduct.weightGradient(delta, input, rows: rows, m: m, k: k, into: parameterGradient, team: team)
+        // ∂C/∂b_j = Σ_r δ_rj, summed in row order.
+        let bias = parameterGradient + weightCount
+        bias.update(from: delta, count: m)
+        for r in 1..<max(rows, 1) {
+            let d = delta + r * m
+            for j in 0..<m { bias[j] += d[j] }
         }
     }
 }

@@ -19,6 +19,9 @@ public final class Mutex: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// For pthread_cond_wait.
+    var raw: UnsafeMutablePointer<pthread_mutex_t> { mutex }
+
     public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
     public func lock() { pthread_mutex_lock(mutex) }
     public func unlock() { pthread_mutex_unlock(mutex) }

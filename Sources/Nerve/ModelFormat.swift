@@ -1,22 +1,34 @@
-/// The model file, little-endian:
+/// The model file, little-endian (version 2):
 ///
-///     "NERVEnet"                       8 bytes of magic
-///     u32 format version (1)
-///     u32 cost, u32 layer count L, u32 input size
-///     L × (u32 layer kind, u32 outputs, u32 activation)
+///     "NERVEnet"                        8 bytes of magic
+///     u32 format version (2)
+///     u32 cost, u32 layer count L
+///     L layer records, each:
+///         u32 record size in bytes (this one included; 36 for a dense layer)
+///         u32 layer kind, u32 activation
+///         3 × u32 input shape (channels, height, width), 3 × u32 output shape
+///         then the fields of the kind, if any (none for a dense layer)
 ///     4 × u64 generator state
 ///     u64 parameter count P, then P × f32 parameters (layer by layer: weights row-major, then biases)
 ///     u32 CRC-32 of every byte before it
 ///
+/// Version 1 (written by 0.1) still loads: after the magic and version, u32 cost, u32 L, u32 input size, then
+/// L × (u32 kind 0, u32 outputs, u32 activation); the rest as above.
 /// The reader checks every count against the buffer's length before it allocates anything.
 public enum ModelFormat {
     static let magic: [UInt8] = Array("NERVEnet".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
+    static let minimumSize = 8 + 4 + 8 + 4 * 8 + 8 + 4
 
-    static func headerSize(layers: Int) -> Int { 8 + 4 * 4 + layers * 12 + 4 * 8 + 8 }
+    /// Bytes of a layer record: size, kind and activation, two shapes, then the kind's own fields.
+    static func recordSize(_ spec: LayerSpec) -> Int {
+        switch spec.kind {
+        case .dense: return 4 * 9
+        }
+    }
 
     public static func serializedSize(_ network: Network) -> Int {
-        headerSize(layers: network.layers.count) + 4 * network.parameterCount + 4
+        8 + 4 + 8 + network.specs.reduce(0) { $0 + recordSize($1) } + 4 * 8 + 8 + 4 * network.parameterCount + 4
     }
 
     /// Writes the model into `buffer`, which must hold `serializedSize(network)` bytes; returns the bytes written.
@@ -26,11 +38,15 @@ public enum ModelFormat {
         writer.put(version)
         writer.put(UInt32(bitPattern: network.cost.rawValue))
         writer.put(UInt32(network.layers.count))
-        writer.put(UInt32(network.inputSize))
-        for layer in network.layers {
-            writer.put(type(of: layer).kind)
-            writer.put(UInt32(layer.outputs))
-            writer.put(UInt32(bitPattern: layer.activation.rawValue))
+        for spec in network.specs {
+            writer.put(UInt32(recordSize(spec)))
+            writer.put(UInt32(bitPattern: spec.kind.rawValue))
+            writer.put(UInt32(bitPattern: spec.activation.rawValue))
+            for shape in [spec.input, spec.output] {
+                writer.put(UInt32(shape.channels))
+                writer.put(UInt32(shape.height))
+                writer.put(UInt32(shape.width))
+            }
         }
         let s = network.random.state
         for word in [s.0, s.1, s.2, s.3] { writer.put(word) }
@@ -42,52 +58,44 @@ public enum ModelFormat {
     }
 
     public static func read(_ bytes: UnsafeRawBufferPointer) throws -> Network {
-        var reader = ByteReader(bytes: bytes)
-        guard bytes.count >= headerSize(layers: 0) + 4 else {
+        guard bytes.count >= minimumSize else {
             throw NerveError.format("not a Nerve model: \(bytes.count) bytes is shorter than any model")
         }
         guard (0..<8).allSatisfy({ bytes[$0] == magic[$0] }) else {
             throw NerveError.format("not a Nerve model: the file does not start with \"NERVEnet\"")
         }
+        var reader = ByteReader(bytes: bytes)
         reader.offset = 8
         let version = try reader.u32()
-        guard version == ModelFormat.version else {
-            throw NerveError.format("model format version \(version) is not supported (this library reads version \(ModelFormat.version))")
-        }
-        let costValue = try reader.u32(), layerCount = Int(try reader.u32()), inputSize = Int(try reader.u32())
+        let costValue = try reader.u32(), layerCount = Int(try reader.u32())
         guard let cost = Cost(rawValue: Int32(truncatingIfNeeded: costValue)) else {
             throw NerveError.format("corrupted model: unknown cost \(costValue)")
         }
         guard layerCount >= 1, layerCount <= Network.maxLayers else {
             throw NerveError.format("corrupted model: \(layerCount) layers")
         }
-        guard bytes.count >= headerSize(layers: layerCount) + 4 else {
-            throw NerveError.format("truncated model: \(bytes.count) bytes cannot hold \(layerCount) layers")
+        let specs: [LayerSpec]
+        switch version {
+        case 1: specs = try readVersion1Layers(&reader, count: layerCount)
+        case 2: specs = try readLayers(&reader, count: layerCount)
+        default:
+            throw NerveError.format("model format version \(version) is not supported (this library reads versions 1 and \(ModelFormat.version))")
         }
-        var layers: [any Layer] = []
-        var inputs = inputSize
         var expected = 0
-        for i in 0..<layerCount {
-            let kind = try reader.u32(), outputs = Int(try reader.u32()), activationValue = try reader.u32()
-            guard kind == DenseLayer.kind else { throw NerveError.format("corrupted model: layer \(i) has unknown kind \(kind)") }
-            guard let activation = Activation(rawValue: Int32(truncatingIfNeeded: activationValue)) else {
-                throw NerveError.format("corrupted model: layer \(i) has unknown activation \(activationValue)")
+        for (i, spec) in specs.enumerated() {
+            let layer: any Layer
+            do { layer = try spec.makeLayer() } catch let error as NerveError {
+                throw NerveError.format("corrupted model: layer \(i): \(error.message)")
             }
-            guard (1...Network.maxLayerWidth).contains(inputs), (1...Network.maxLayerWidth).contains(outputs) else {
-                throw NerveError.format("corrupted model: layer \(i) is \(inputs) × \(outputs)")
-            }
-            let layer = DenseLayer(inputs: inputs, outputs: outputs, activation: activation)
             expected += layer.parameterCount
             guard expected <= Network.maxParameters else { throw NerveError.format("corrupted model: too many parameters") }
-            layers.append(layer)
-            inputs = outputs
         }
         let state = (try reader.u64(), try reader.u64(), try reader.u64(), try reader.u64())
         let count = try reader.u64()
         guard count == UInt64(expected) else {
             throw NerveError.format("corrupted model: \(count) parameters stored, the layers need \(expected)")
         }
-        let total = headerSize(layers: layerCount) + 4 * expected + 4
+        let total = reader.offset + 4 * expected + 4
         guard bytes.count == total else {
             throw NerveError.format(bytes.count < total
                 ? "truncated model: \(bytes.count) bytes of \(total)"
@@ -104,10 +112,56 @@ public enum ModelFormat {
             parameters.base[k] = value
         }
         do {
-            return try Network(layers: layers, cost: cost, parameters: parameters, random: Random(state: state))
+            return try Network(specs: specs, cost: cost, parameters: parameters, random: Random(state: state))
         } catch let error as NerveError {
             throw NerveError.format("invalid model: \(error.message)")
         }
+    }
+
+    /// Self-sized records: the size must be the one this version gives the record's kind.
+    private static func readLayers(_ reader: inout ByteReader, count: Int) throws -> [LayerSpec] {
+        var specs: [LayerSpec] = []
+        for i in 0..<count {
+            let start = reader.offset
+            let size = Int(try reader.u32()), kindValue = try reader.u32(), activationValue = try reader.u32()
+            guard let kind = LayerKind(rawValue: Int32(truncatingIfNeeded: kindValue)) else {
+                throw NerveError.format("corrupted model: layer \(i) has unknown kind \(kindValue)")
+            }
+            let activation = try readActivation(activationValue, layer: i)
+            let input = try readShape(&reader), output = try readShape(&reader)
+            let spec = LayerSpec(kind: kind, input: input, output: output, activation: activation)
+            guard size == recordSize(spec) else {
+                throw NerveError.format("corrupted model: layer \(i)'s record is \(size) bytes, a \(kind) layer's is \(recordSize(spec))")
+            }
+            reader.offset = start + size
+            specs.append(spec)
+        }
+        return specs
+    }
+
+    private static func readVersion1Layers(_ reader: inout ByteReader, count: Int) throws -> [LayerSpec] {
+        var inputs = Int(try reader.u32())
+        var specs: [LayerSpec] = []
+        for i in 0..<count {
+            let kind = try reader.u32(), outputs = Int(try reader.u32()), activationValue = try reader.u32()
+            guard kind == UInt32(LayerKind.dense.rawValue) else {
+                throw NerveError.format("corrupted model: layer \(i) has unknown kind \(kind)")
+            }
+            specs.append(.dense(inputs: inputs, outputs: outputs, activation: try readActivation(activationValue, layer: i)))
+            inputs = outputs
+        }
+        return specs
+    }
+
+    private static func readActivation(_ value: UInt32, layer i: Int) throws -> Activation {
+        guard let activation = Activation(rawValue: Int32(truncatingIfNeeded: value)) else {
+            throw NerveError.format("corrupted model: layer \(i) has unknown activation \(value)")
+        }
+        return activation
+    }
+
+    private static func readShape(_ reader: inout ByteReader) throws -> Shape {
+        Shape(channels: Int(try reader.u32()), height: Int(try reader.u32()), width: Int(try reader.u32()))
     }
 }
 
@@ -127,7 +181,7 @@ private struct ByteReader {
     var offset = 0
 
     mutating func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
-        guard offset + MemoryLayout<T>.size <= bytes.count else { throw NerveError.format("truncated model") }
+        guard offset >= 0, offset + MemoryLayout<T>.size <= bytes.count else { throw NerveError.format("truncated model") }
         let value = UnsafeRawBufferPointer(rebasing: bytes[offset...]).loadUnaligned(as: T.self)
         offset += MemoryLayout<T>.size
         return T(littleEndian: value)

@@ -1,52 +1,61 @@
-/// A feedforward network: its layers, its cost, every parameter in one contiguous buffer, and the seeded
-/// generator that drives initialisation, shuffling and dropout.
+import Synchronization
+
+/// A feedforward network: its layers, its cost, every parameter in one contiguous buffer, the seeded generator
+/// that drives initialisation, shuffling and dropout, and how many threads its calls may use.
 public final class Network: @unchecked Sendable {
     public static let maxLayerWidth = 1 << 24
     public static let maxLayers = 4096
     public static let maxParameters = Int(Int32.max)
+    public static let maxThreads = 256
 
-    public let layers: [any Layer]
+    package let layers: [any Layer]
     public let cost: Cost
     public let parameters: FloatBuffer
     public var random: Random
-    /// Where each layer's block starts in `parameters`.
-    public let offsets: [Int]
+    /// Where each layer's block starts in `parameters` (and in any gradient buffer).
+    package let offsets: [Int]
+    private let threadCount = Atomic<Int>(1)
     private let inferencePool = Pool<InferenceWorkspace>()
 
-    /// A new network with every parameter drawn by `WeightInit.auto` from `seed`.
+    /// A dense network with every parameter drawn by `WeightInit.auto` from `seed`.
     public convenience init(sizes: [Int], activations: [Activation], cost: Cost, seed: UInt64) throws {
         guard sizes.count >= 2 else { throw NerveError.size("a network needs at least 2 sizes (inputs and outputs)") }
         guard activations.count == sizes.count - 1 else {
             throw NerveError.size("\(sizes.count) sizes need \(sizes.count - 1) activations, got \(activations.count)")
         }
-        let layers = (0..<activations.count).map {
-            DenseLayer(inputs: sizes[$0], outputs: sizes[$0 + 1], activation: activations[$0]) as any Layer
+        let specs = (0..<activations.count).map {
+            LayerSpec.dense(inputs: sizes[$0], outputs: sizes[$0 + 1], activation: activations[$0])
         }
-        try self.init(layers: layers, cost: cost, parameters: nil, random: Random(seed: seed))
+        try self.init(specs: specs, cost: cost, parameters: nil, random: Random(seed: seed))
         initialize(.auto, seed: seed)
     }
 
     /// Checks the architecture; `parameters` (from a model file) must have exactly the right count.
-    public init(layers: [any Layer], cost: Cost, parameters: FloatBuffer?, random: Random) throws {
-        guard !layers.isEmpty, layers.count <= Network.maxLayers else {
-            throw NerveError.size("a network has 1 to \(Network.maxLayers) layers, not \(layers.count)")
+    public init(specs: [LayerSpec], cost: Cost, parameters: FloatBuffer?, random: Random) throws {
+        guard !specs.isEmpty, specs.count <= Network.maxLayers else {
+            throw NerveError.size("a network has 1 to \(Network.maxLayers) layers, not \(specs.count)")
         }
+        var layers: [any Layer] = []
         var offsets: [Int] = []
         var total = 0
-        for (i, layer) in layers.enumerated() {
-            for width in [layer.inputs, layer.outputs] where width < 1 || width > Network.maxLayerWidth {
-                throw NerveError.size("layer \(i) has a size of \(width); sizes must be 1 to \(Network.maxLayerWidth)")
+        for (i, spec) in specs.enumerated() {
+            let layer: any Layer
+            do {
+                layer = try spec.makeLayer()
+            } catch let error as NerveError {
+                throw NerveError.size("layer \(i): \(error.message)")
             }
-            if i > 0, layers[i - 1].outputs != layer.inputs {
-                throw NerveError.size("layer \(i) takes \(layer.inputs) inputs but layer \(i - 1) gives \(layers[i - 1].outputs)")
+            if i > 0, specs[i - 1].output != spec.input {
+                throw NerveError.size("layer \(i) takes \(spec.input) inputs but layer \(i - 1) gives \(specs[i - 1].output)")
             }
             offsets.append(total)
             total += layer.parameterCount
             guard total <= Network.maxParameters else {
                 throw NerveError.size("the network would have more than \(Network.maxParameters) parameters")
             }
+            layers.append(layer)
         }
-        let output = layers[layers.count - 1].activation
+        let output = specs[specs.count - 1].activation
         guard cost.admits(output: output) else {
             let hint = cost == .logLikelihood ? "softmax" : "sigmoid"
             throw NerveError.unsupported("the \(cost.name) cost needs a \(hint) output layer, not \(output.name)")
@@ -61,6 +70,7 @@ public final class Network: @unchecked Sendable {
         self.random = random
     }
 
+    public var specs: [LayerSpec] { layers.map(\.spec) }
     public var inputSize: Int { layers[0].inputs }
     public var outputSize: Int { layers[layers.count - 1].outputs }
     public var outputActivation: Activation { layers[layers.count - 1].activation }
@@ -68,15 +78,27 @@ public final class Network: @unchecked Sendable {
     /// The largest number of values any layer reads or writes per sample.
     public var widest: Int { layers.reduce(0) { max($0, $1.inputs, $1.outputs) } }
     public var isTrainable: Bool { layers.allSatisfy { $0.activation.isTrainable } }
+    /// Multiply-adds of one sample's forward pass.
+    var workPerSample: Int { layers.reduce(0) { $0 + $1.weightCount } }
 
-    public func parameters(ofLayer index: Int) -> UnsafeMutablePointer<Float> { parameters.base + offsets[index] }
+    /// Threads this network's calls may use (1 … maxThreads); results do not depend on it.
+    public var threads: Int {
+        get { threadCount.load(ordering: .relaxed) }
+        set { threadCount.store(min(max(newValue, 1), Network.maxThreads), ordering: .relaxed) }
+    }
 
-    /// Redraws every parameter: weights with the scheme's deviation, biases from N(0, 1). Reseeds the generator.
+    package func parameters(ofLayer index: Int) -> UnsafeMutablePointer<Float> { parameters.base + offsets[index] }
+
+    /// Every weight range in the flat buffer: the parameters regularisation applies to.
+    var weightRanges: [Range<Int>] { layers.indices.map { offsets[$0]..<(offsets[$0] + layers[$0].weightCount) } }
+
+    /// Redraws every parameter, layer by layer: weights with the scheme's deviation for that layer, then biases
+    /// from N(0, 1). Reseeds the generator.
     public func initialize(_ scheme: WeightInit, seed: UInt64) {
         random = Random(seed: seed)
         for (i, layer) in layers.enumerated() {
             let block = parameters(ofLayer: i)
-            let deviation = scheme.standardDeviation(inputs: layer.inputs, activation: layer.activation)
+            let deviation = scheme.standardDeviation(for: layer)
             for k in 0..<layer.weightCount { block[k] = Float(random.nextGaussian() * deviation) }
             for k in layer.weightCount..<layer.parameterCount { block[k] = Float(random.nextGaussian()) }
         }
@@ -86,73 +108,85 @@ public final class Network: @unchecked Sendable {
     public func regularizationCost(l2: Float, l1: Float, samples n: Int) -> Double {
         guard l2 != 0 || l1 != 0 else { return 0 }
         var squares: Double = 0, absolutes: Double = 0
-        for (i, layer) in layers.enumerated() {
-            let w = parameters(ofLayer: i)
-            for k in 0..<layer.weightCount { let v = Double(w[k]); squares += v * v; absolutes += abs(v) }
+        for range in weightRanges {
+            for k in range { let v = Double(parameters.base[k]); squares += v * v; absolutes += abs(v) }
         }
         return (0.5 * Double(l2) * squares + Double(l1) * absolutes) / Double(n)
     }
 
     /// Outputs for `rows` samples. Safe to call from many threads at once as long as no one writes parameters.
     public func predict(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) throws {
-        try withInferenceWorkspace { workspace in
-            var start = 0
-            while start < rows {
-                let count = min(workspace.rows, rows - start)
+        try withInference(rows: rows, team: nil) { workspace, team in
+            forEachChunk(rows: rows, workspace: workspace) { start, count in
                 run(x + start * inputSize, rows: count, workspace: workspace, output: out + start * outputSize,
-                    worker: nil)
-                start += count
+                    team: team)
             }
         }
     }
 
-    /// Mean cost (without regularisation) and accuracy over `rows` samples; `worker` may take half of each product.
-    public func measure(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int,
-                        worker: SplitWorker? = nil) throws -> Metrics {
-        try withInferenceWorkspace { workspace in
+    /// Mean cost (without regularisation) and accuracy over `rows` samples. Training passes its own team.
+    package func measure(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int,
+                         team: WorkerTeam? = nil) throws -> Metrics {
+        try withInference(rows: rows, team: team) { workspace, team in
             var metrics = Metrics()
-            let output = try FloatBuffer(count: workspace.rows * outputSize, zeroed: false)
-            var start = 0
-            while start < rows {
-                let count = min(workspace.rows, rows - start)
-                run(x + start * inputSize, rows: count, workspace: workspace, output: output.base, worker: worker)
-                metrics.add(outputs: output.base, targets: y + start * outputSize, rows: count, columns: outputSize,
-                            cost: cost, activation: outputActivation)
-                start += count
+            forEachChunk(rows: rows, workspace: workspace) { start, count in
+                run(x + start * inputSize, rows: count, workspace: workspace, output: workspace.output.base,
+                    team: team)
+                metrics.add(outputs: workspace.output.base, targets: y + start * outputSize, rows: count,
+                            columns: outputSize, cost: cost, activation: outputActivation)
             }
             return metrics
         }
     }
 
-    /// Forward pass of one chunk, ping-ponging between the workspace's two buffers; the last layer writes `output`.
-    private func run(_ x: UnsafePointer<Float>, rows: Int, workspace: InferenceWorkspace,
-                     output: UnsafeMutablePointer<Float>, worker: SplitWorker?) {
+    /// Forward pass of one chunk, ping-ponging between the workspace's two buffers; the last layer writes
+    /// `output`.
+    func run(_ x: UnsafePointer<Float>, rows: Int, workspace: InferenceWorkspace,
+             output: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
         var input = x
         for (i, layer) in layers.enumerated() {
-            let last = i == layers.count - 1
-            let target = last ? output : (i % 2 == 0 ? workspace.even.base : workspace.odd.base)
-            layer.forward(input: input, rows: rows, parameters: parameters(ofLayer: i), output: target, worker: worker)
+            let target = i == layers.count - 1 ? output : (i % 2 == 0 ? workspace.even.base : workspace.odd.base)
+            layer.forward(input, rows: rows, parameters: parameters(ofLayer: i), into: target, team: team)
+            Stages.activate(target, rows: rows, columns: layer.outputs, layer.activation, team: team)
             input = UnsafePointer(target)
         }
     }
 
-    private func withInferenceWorkspace<T>(_ body: (InferenceWorkspace) throws -> T) throws -> T {
-        let workspace = try inferencePool.take() ?? InferenceWorkspace(widest: widest)
+    /// Chunks of rows as large as the workspace holds; the chunk size depends on the shapes alone.
+    private func forEachChunk(rows: Int, workspace: InferenceWorkspace, _ body: (Int, Int) -> Void) {
+        var start = 0
+        while start < rows {
+            let count = min(workspace.rows, rows - start)
+            body(start, count)
+            start += count
+        }
+    }
+
+    /// A workspace from the pool, and a team: the one given, or one started for this call when the network
+    /// may use several threads and the call has enough work to repay starting them.
+    private func withInference<T>(rows: Int, team given: WorkerTeam?,
+                                  _ body: (InferenceWorkspace, WorkerTeam?) throws -> T) throws -> T {
+        let workspace = try inferencePool.take() ?? InferenceWorkspace(widest: widest, outputs: outputSize)
         defer { inferencePool.give(workspace) }
-        return try body(workspace)
+        if let given { return try body(workspace, given) }
+        let (work, overflow) = rows.multipliedReportingOverflow(by: workPerSample)
+        let wanted = overflow || work >= Tuning.minimumThreadedPrediction ? threads : 1
+        return try WorkerTeam.with(threads: wanted) { try body(workspace, $0) }
     }
 }
 
-/// Two buffers for a chunk of samples; a chunk holds at most about 4 MiB per buffer.
+/// Buffers for a chunk of samples: two for the hidden layers' values, one for outputs that are measured.
 final class InferenceWorkspace {
     let rows: Int
     let even: FloatBuffer
     let odd: FloatBuffer
+    let output: FloatBuffer
 
-    init(widest: Int) throws {
-        rows = max(1, min(1024, (1 << 20) / widest))
+    init(widest: Int, outputs: Int) throws {
+        rows = max(1, min(Tuning.inferenceRows, Tuning.inferenceBufferFloats / widest))
         even = try FloatBuffer(count: rows * widest, zeroed: false)
         odd = try FloatBuffer(count: rows * widest, zeroed: false)
+        output = try FloatBuffer(count: rows * outputs, zeroed: false)
     }
 }
 

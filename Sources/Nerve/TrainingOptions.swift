@@ -1,8 +1,8 @@
 /// Gradient-descent update rules. Raw values are the C enum's (NERVE_OPTIMIZER_*).
-public enum OptimizerKind: Int32, Sendable { case sgd = 0, adam }
+public enum OptimizerKind: Int32, CaseIterable, Sendable { case sgd = 0, adam }
 
 /// How training cost and accuracy are measured each epoch. Raw values are the C enum's (NERVE_MONITOR_*).
-public enum Monitoring: Int32, Sendable { case none = 0, running, full }
+public enum Monitoring: Int32, CaseIterable, Sendable { case none = 0, running, full }
 
 /// Everything one call to `Trainer.train` can be told; defaults match `nerve_train_options_init`.
 public struct TrainingOptions: Sendable {
@@ -25,6 +25,8 @@ public struct TrainingOptions: Sendable {
     public var minimumLearningRate: Float = 0
     public var shuffle = true
     public var monitoring = Monitoring.running
+    /// Threads this call may use; 0 takes the network's own setting.
+    public var threads = 0
 
     public init() {}
 
@@ -55,6 +57,7 @@ public struct TrainingOptions: Sendable {
         try require(learningRateDecay == 0 || learningRateDecay > 1, "lr_decay must be 0 (off) or greater than 1, got \(learningRateDecay)")
         try require(learningRatePatience >= 1, "lr_patience must be at least 1, got \(learningRatePatience)")
         try require(minimumLearningRate >= 0, "lr_min must be non-negative, got \(minimumLearningRate)")
+        try require(threads >= 0 && threads <= Network.maxThreads, "threads must be 0 (the network's setting) to \(Network.maxThreads), got \(threads)")
     }
 }
 

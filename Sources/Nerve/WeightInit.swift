@@ -1,4 +1,4 @@
-/// How weights are first drawn. Raw values are the C enum's (NERVE_INIT_*).
+/// How weights are first drawn. Raw values are the C enum's (NERVE_INIT_*). Biases are drawn from N(0, 1).
 public enum WeightInit: Int32, CaseIterable, Sendable {
     /// He for ReLU-family layers, normalized for the rest.
     case auto = 0
@@ -9,14 +9,15 @@ public enum WeightInit: Int32, CaseIterable, Sendable {
     /// N(0, √(2/n_in)): keeps the variance of ReLU activations steady through depth.
     case he
 
-    func standardDeviation(inputs: Int, activation: Activation) -> Double {
+    /// The standard deviation of a layer's weights, from the inputs feeding each of its units.
+    func standardDeviation(for layer: any Layer) -> Double {
         switch self {
         case .auto:
-            let relu = activation == .relu || activation == .leakyRelu
-            return (relu ? WeightInit.he : .normalized).standardDeviation(inputs: inputs, activation: activation)
-        case .normalized: return 1 / Double(inputs).squareRoot()
+            let relu = layer.activation == .relu || layer.activation == .leakyRelu
+            return (relu ? WeightInit.he : .normalized).standardDeviation(for: layer)
+        case .normalized: return 1 / Double(layer.fanIn).squareRoot()
         case .large: return 1
-        case .he: return (2 / Double(inputs)).squareRoot()
+        case .he: return (2 / Double(layer.fanIn)).squareRoot()
         }
     }
 }

@@ -45,6 +45,23 @@ public func nerve_reinit(_ net: OpaquePointer?, _ initialization: Int32, _ seed:
     }
 }
 
+@_cdecl("nerve_set_threads")
+public func nerve_set_threads(_ net: OpaquePointer?, _ threads: Int32) -> nerve_status {
+    guarded("nerve_set_threads") {
+        let handle = try NetworkHandle.resolve(net)
+        guard threads >= 1, Int(threads) <= Network.maxThreads else {
+            throw NerveError.invalid("threads must be 1 to \(Network.maxThreads), got \(threads)")
+        }
+        handle.network.threads = Int(threads)
+        return NERVE_OK
+    }
+}
+
+@_cdecl("nerve_threads")
+public func nerve_threads(_ net: OpaquePointer?) -> Int32 {
+    describe(net, otherwise: 0) { Int32($0.threads) }
+}
+
 /// Getters that cannot fail return a neutral value for a bad handle, as the header promises.
 private func describe<T>(_ net: OpaquePointer?, otherwise: T, _ body: (Network) -> T) -> T {
     guard let handle = try? NetworkHandle.resolve(net) else { return otherwise }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CNerveABI
+import CNerveKernels
 import Nerve
 
 /// The code each core error becomes at the C boundary (NERVE_E_* in nerve.h).
@@ -86,4 +87,7 @@ public func nerve_status_string(_ status: nerve_status) -> UnsafePointer<CChar> 
 }
 
 @_cdecl("nerve_version")
-public func nerve_version() -> UnsafePointer<CChar> { staticCString("0.1.0") }
+public func nerve_version() -> UnsafePointer<CChar> { staticCString("0.2.0") }
+
+@_cdecl("nerve_kernel")
+public func nerve_kernel() -> UnsafePointer<CChar> { nerve_kernels_name() }

@@ -12,7 +12,29 @@ public func nerve_train_options_init(_ options: UnsafeMutablePointer<nerve_train
         adam_beta1: d.adamBeta1, adam_beta2: d.adamBeta2, adam_epsilon: d.adamEpsilon,
         early_stopping: Int32(d.earlyStoppingPatience), lr_decay: d.learningRateDecay,
         lr_patience: Int32(d.learningRatePatience), lr_min: d.minimumLearningRate, shuffle: d.shuffle ? 1 : 0,
-        monitor_training: d.monitoring.rawValue, progress: nil, user_data: nil)
+        monitor_training: d.monitoring.rawValue, progress: nil, user_data: nil, threads: Int32(d.threads))
+}
+
+/// The layouts callers may hand in: 0.1's (which ends at user_data) and this version's.
+private let currentOptionsSize = MemoryLayout<nerve_train_options>.size
+private let version01OptionsSize = MemoryLayout<nerve_train_options>.offset(of: \.user_data)!
+    + MemoryLayout<UnsafeMutableRawPointer?>.size
+
+/// The caller's options over the defaults, reading only the bytes its struct_size says it has.
+private func readOptions(_ options: UnsafePointer<nerve_train_options>?) throws -> nerve_train_options {
+    var result = nerve_train_options()
+    nerve_train_options_init(&result)
+    guard let options else { return result }
+    // Only the leading size field is safe to read before we know how large the caller's struct is.
+    let size = Int(UnsafeRawPointer(options).load(as: UInt32.self))
+    guard size == currentOptionsSize || size == version01OptionsSize else {
+        throw NerveError.invalid("opts->struct_size is \(size), expected \(currentOptionsSize) (or 0.1's \(version01OptionsSize)): fill the options with nerve_train_options_init")
+    }
+    withUnsafeMutableBytes(of: &result) { target in
+        target.copyMemory(from: UnsafeRawBufferPointer(start: options, count: size))
+    }
+    result.struct_size = UInt32(currentOptionsSize)
+    return result
 }
 
 /// The C struct as core options. Range checks live in TrainingOptions.validate; here only what C can get wrong.
@@ -35,6 +57,7 @@ private func convert(_ c: nerve_train_options) throws -> TrainingOptions {
     o.minimumLearningRate = c.lr_min
     o.shuffle = c.shuffle != 0
     o.monitoring = try Check.enumValue(c.monitor_training, Monitoring.self, "opts->monitor_training")
+    o.threads = Int(c.threads)
     try o.validate()
     return o
 }
@@ -59,17 +82,7 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
     guarded("nerve_train") {
         let handle = try NetworkHandle.resolve(net)
         let network = handle.network
-        var cOptions = nerve_train_options()
-        if let options {
-            // Only the leading size field is safe to read before we know the caller's struct is as large as ours.
-            let size = UnsafeRawPointer(options).load(as: UInt32.self)
-            guard size == UInt32(MemoryLayout<nerve_train_options>.size) else {
-                throw NerveError.invalid("opts->struct_size is \(size), expected \(MemoryLayout<nerve_train_options>.size): fill the options with nerve_train_options_init")
-            }
-            cOptions = options.pointee
-        } else {
-            nerve_train_options_init(&cOptions)
-        }
+        let cOptions = try readOptions(options)
         let trainingOptions = try convert(cOptions)
         let data = try samples(network, x, y, n, "x", "y", "n")
         guard evalN >= 0 else { throw NerveError.size("eval_n must not be negative, got \(evalN)") }

@@ -27,18 +27,20 @@ import Testing
         (0..<8).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) }
     }
 
-    /// Read back field by field as DESIGN.md and ModelFormat's comment describe them, little-endian.
+    /// Read back field by field as ModelFormat's comment describes them, little-endian.
     @Test func layoutIsAsDocumented() throws {
         let network = try Network(sizes: [3, 4, 2], activations: [.tanh, .sigmoid], cost: .crossEntropy, seed: 5)
         let bytes = ModelFormatTests.bytes(of: network)
         #expect(Array(bytes[0..<8]) == Array("NERVEnet".utf8))
-        #expect(ModelFormatTests.u32(bytes, 8) == 1, "format version")
+        #expect(ModelFormatTests.u32(bytes, 8) == 2, "format version")
         #expect(ModelFormatTests.u32(bytes, 12) == 1, "cost: cross-entropy")
         #expect(ModelFormatTests.u32(bytes, 16) == 2, "layer count")
-        #expect(ModelFormatTests.u32(bytes, 20) == 3, "input size")
-        // (kind, outputs, activation) per layer: dense = 0, tanh = 1, sigmoid = 0.
-        #expect((0..<6).map { ModelFormatTests.u32(bytes, 24 + 4 * $0) } == [0, 4, 1, 0, 2, 0])
-        let afterState = 24 + 2 * 12 + 32
+        // Per layer: record size, kind (dense = 0), activation (tanh = 1, sigmoid = 0), input c h w, output c h w.
+        #expect((0..<9).map { ModelFormatTests.u32(bytes, 20 + 4 * $0) } == [36, 0, 1, 3, 1, 1, 4, 1, 1])
+        #expect((0..<9).map { ModelFormatTests.u32(bytes, 56 + 4 * $0) } == [36, 0, 0, 4, 1, 1, 2, 1, 1])
+        let state = network.random.state
+        #expect((0..<4).map { ModelFormatTests.u64(bytes, 92 + 8 * $0) } == [state.0, state.1, state.2, state.3])
+        let afterState = 92 + 32
         let parameterCount = 4 * 3 + 4 + 2 * 4 + 2
         #expect(ModelFormatTests.u64(bytes, afterState) == UInt64(parameterCount))
         let stored = (0..<parameterCount).map { Float(bitPattern: ModelFormatTests.u32(bytes, afterState + 8 + 4 * $0)) }
@@ -46,6 +48,33 @@ import Testing
         let end = afterState + 8 + 4 * parameterCount
         #expect(bytes.count == end + 4)
         #expect(ModelFormatTests.u32(bytes, end) == bitwiseCRC32(Array(bytes[..<end])))
+    }
+
+    /// A version 1 file as 0.1 wrote it, encoded here field by field: it loads with its architecture, weights
+    /// and generator, and predicts what the hand-computed network predicts.
+    @Test func version1FilesStillLoad() throws {
+        var bytes = Array("NERVEnet".utf8)
+        func put32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+        func put64(_ v: UInt64) { for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+        put32(1); put32(0); put32(1); put32(2)   // version 1, quadratic, 1 layer, 2 inputs
+        put32(0); put32(1); put32(4)             // dense, 1 output, linear
+        for word: UInt64 in [1, 2, 3, 4] { put64(word) }
+        put64(3)
+        for value: Float in [0.5, -2, 0.25] { put32(value.bitPattern) } // w = (0.5, −2), b = 0.25
+        put32(bitwiseCRC32(bytes))
+        let network = try ModelFormatTests.read(bytes)
+        #expect(network.specs == [.dense(inputs: 2, outputs: 1, activation: .linear)])
+        #expect(network.cost == .quadratic)
+        #expect(network.random.state == (1, 2, 3, 4))
+        let x: [Float] = [4, 1, -2, 0.5]
+        var out = [Float](repeating: .nan, count: 2)
+        try x.withUnsafeBufferPointer { xp in
+            try out.withUnsafeMutableBufferPointer { try network.predict(xp.baseAddress!, rows: 2, into: $0.baseAddress!) }
+        }
+        let expected: [Float] = [0.25, -1.75] // 0.5·4 − 2·1 + 0.25 and 0.5·(−2) − 2·0.5 + 0.25
+        #expect(out == expected)
+        // Saving writes the current version.
+        #expect(ModelFormatTests.u32(ModelFormatTests.bytes(of: network), 8) == ModelFormat.version)
     }
 
     @Test func roundTripKeepsEverything() throws {
@@ -115,8 +144,16 @@ import Testing
         }
         #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[12] = 1 }) } == .format, "softmax + cross-entropy")
         #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[12] = 9 }) } == .format, "unknown cost")
-        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[32] = 7 }) } == .format, "unknown activation")
-        let firstParameter = 24 + 12 + 32 + 8
+        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[28] = 7 }) } == .format, "unknown activation")
+        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[24] = 9 }) } == .format, "unknown layer kind")
+        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[20] = 40 }) } == .format, "record size")
+        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[8] = 3 }) } == .format, "future version")
+        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[40] = 2 }) } == .format, "input shape 2×1×2")
+        // Shapes whose element count overflows, or exceeds the limit, without any allocation.
+        #expect(thrownKind {
+            _ = try ModelFormatTests.read(resealed { for i in 32..<56 { $0[i] = 0xFF } })
+        } == .format, "shapes of 2^32−1 × 2^32−1 × 2^32−1")
+        let firstParameter = 20 + 36 + 32 + 8
         #expect(thrownKind {
             _ = try ModelFormatTests.read(resealed { for i in 0..<4 { $0[firstParameter + i] = UInt8(truncatingIfNeeded: Float.nan.bitPattern >> (8 * i)) } })
         } == .format, "NaN parameter")

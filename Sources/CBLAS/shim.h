@@ -1,2 +1,0 @@
-/* The BLAS Nerve calls: OpenBLAS's CBLAS (Debian: libopenblas-dev). */
-#include <cblas.h>

@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The calling thread plus helper threads that live for one library call and share its work.
+///
+/// Work is a count of chunks whose boundaries the caller fixed from shapes alone; every thread, the caller
+/// included, claims the next unstarted chunk with one atomic add. The caller keeps claiming until none is
+/// left, so a helper that the OS has descheduled delays the call by at most the one chunk it holds. Threads
+/// that wait yield their core a few times and then sleep: nothing spins on a core another process needs.
+package final class WorkerTeam: @unchecked Sendable {
+    private var helpers: [pthread_t] = []
+    private let lock = Mutex()
+    private let workPosted: UnsafeMutablePointer<pthread_cond_t>
+    private let jobFinished: UnsafeMutablePointer<pthread_cond_t>
+    /// Guarded by `lock`; `generation` is also read without it while yielding.
+    private var job: Job?
+    private let generation = Atomic<Int>(0)
+    private var stopping = false
+
+    /// One call of `run`: its chunk count, its body and the claim counters. Helpers hold a reference while
+    /// they look for chunks, so a new job never shares counters with an old one.
+    private final class Job {
+        let chunks: Int
+        let body: (Int) -> Void
+        let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+
+        init(chunks: Int, body: @escaping (Int) -> Void) {
+            self.chunks = chunks
+            self.body = body
+        }
+    }
+
+    /// A team of `threads` threads (the caller and threads − 1 helpers). Helpers that cannot be started are
+    /// simply missing: the caller does their share.
+    init(threads: Int) {
+        workPosted = .allocate(capacity: 1)
+        workPosted.initialize(to: pthread_cond_t())
+        pthread_cond_init(workPosted, nil)
+        jobFinished = .allocate(capacity: 1)
+        jobFinished.initialize(to: pthread_cond_t())
+        pthread_cond_init(jobFinished, nil)
+        for _ in 1..<max(threads, 1) {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(self).toOpaque()
+            let started = pthread_create(&thread, nil, { raw in
+                let team = Unmanaged<WorkerTeam>.fromOpaque(raw!).takeRetainedValue()
+                team.serve()
+                return nil
+            }, context)
+            if started == 0 {
+                helpers.append(thread)
+            } else {
+                Unmanaged<WorkerTeam>.fromOpaque(context).release()
+                break
+            }
+        }
+    }
+
+    deinit {
+        pthread_cond_destroy(workPosted)
+        pthread_cond_destroy(jobFinished)
+        workPosted.deallocate()
+        jobFinished.deallocate()
+    }
+
+    /// Ends and joins the helpers. Must be called once, by the owner, before the team is dropped.
+    func stop() {
+        lock.withLock {
+            stopping = true
+            pthread_cond_broadcast(workPosted)
+        }
+        for thread in helpers { pthread_join(thread, nil) }
+        helpers.removeAll()
+    }
+
+    /// Runs body(0) … body(chunks − 1), each exactly once, on whichever threads claim them; returns when all
+    /// are done.
+    func run(chunks: Int, _ body: @escaping (Int) -> Void) {
+        guard chunks > 1, !helpers.isEmpty else {
+            for chunk in 0..<max(chunks, 0) { body(chunk) }
+            return
+        }
+        let job = Job(chunks: chunks, body: body)
+        lock.withLock {
+            self.job = job
+            generation.add(1, ordering: .releasing)
+            pthread_cond_broadcast(workPosted)
+        }
+        work(on: job)
+        var yields = 0
+        while job.done.load(ordering: .acquiring) < chunks {
+            if yields < Tuning.yieldsBeforeSleeping {
+                yields += 1
+                sched_yield()
+                continue
+            }
+            lock.withLock {
+                while job.done.load(ordering: .acquiring) < chunks { pthread_cond_wait(jobFinished, lock.raw) }
+            }
+        }
+        lock.withLock { self.job = nil }
+    }
+
+    /// Claims and runs chunks until none is left unstarted.
+    private func work(on job: Job) {
+        while true {
+            let chunk = job.next.add(1, ordering: .relaxed).oldValue
+            guard chunk < job.chunks else { return }
+            job.body(chunk)
+            if job.done.add(1, ordering: .acquiringAndReleasing).newValue == job.chunks {
+                lock.withLock { pthread_cond_signal(jobFinished) }
+            }
+        }
+    }
+
+    private func serve() {
+        var seen = 0
+        while true {
+            var yields = 0
+            while generation.load(ordering: .acquiring) == seen && yields < Tuning.yieldsBeforeSleeping {
+                yields += 1
+                sched_yield()
+            }
+            let (stop, next): (Bool, Job?) = lock.withLock {
+                while generation.load(ordering: .acquiring) == seen && !stopping {
+                    pthread_cond_wait(workPosted, lock.raw)
+                }
+                seen = generation.load(ordering: .acquiring)
+                return (stopping, job)
+            }
+            if stop { return }
+            // The job may already be finished (nil, or no chunk left): then this finds nothing to claim.
+            if let next { work(on: next) }
+        }
+    }
+}
+
+extension WorkerTeam {
+    /// Runs `body` with a team of `threads` threads, or with none when one thread is asked for.
+    static func with<T>(threads: Int, _ body: (WorkerTeam?) throws -> T) rethrows -> T {
+        guard threads > 1 else { return try body(nil) }
+        let team = WorkerTeam(threads: threads)
+        defer { team.stop() }
+        return try body(team)
+    }
+
+    /// Splits `count` elements into fixed chunks of Tuning.elementChunk and runs body(range) for each.
+    func forEachRange(_ count: Int, _ body: @escaping (Range<Int>) -> Void) {
+        let chunk = Tuning.elementChunk
+        run(chunks: (count + chunk - 1) / chunk) { i in body(i * chunk..<min(count, (i + 1) * chunk)) }
+    }
+}
+
+/// Element-wise work over `count` elements: shared by the team when long enough, otherwise run here.
+func forEachRange(_ count: Int, team: WorkerTeam?, _ body: @escaping (Range<Int>) -> Void) {
+    if let team, count >= Tuning.minimumParallelElements {
+        team.forEachRange(count, body)
+    } else if count > 0 {
+        body(0..<count)
+    }
+}
