@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -122,14 +123,46 @@ def test_fit_defaults_are_the_librarys(repo):
     assert _lib.OPTIMIZERS[defaults["optimizer"]] == options.optimizer
     assert (options.adam_beta1, options.adam_beta2) == pytest.approx((0.9, 0.999))
     assert options.adam_epsilon == pytest.approx(1e-8)
+    assert defaults["threads"] is None and options.threads == 0  # the network's own count
+
+
+# The names the Python API has always accepted, written out here rather than read from anywhere.
+EXPECTED_ENUMS = {
+    "ACTIVATIONS": ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step"],
+    "COSTS": ["quadratic", "cross_entropy", "log_likelihood"],
+    "INITS": ["auto", "normalized", "large", "he"],
+    "OPTIMIZERS": ["sgd", "adam"],
+    "MONITORS": ["none", "running", "full"],
+    "LAYERS": ["dense"],
+}
+
+
+@pytest.mark.parametrize("table", sorted(EXPECTED_ENUMS))
+def test_enum_tables_read_from_the_library(table):
+    assert getattr(_lib, table) == {name: value for value, name in enumerate(EXPECTED_ENUMS[table])}
+
+
+def test_enum_names_and_values_round_trip():
+    library = _lib.lib()
+    for table, enumeration in _lib.ENUM_TABLES.items():
+        for name, value in getattr(_lib, table).items():
+            assert library.nerve_enum_name(enumeration, value) == name.encode()
+            found = ctypes.c_int32(-1)
+            assert library.nerve_enum_value(enumeration, name.encode(), ctypes.byref(found)) == _lib.OK
+            assert found.value == value
+        assert library.nerve_enum_name(enumeration, len(getattr(_lib, table))) is None
+        assert library.nerve_enum_name(enumeration, -1) is None
+        found = ctypes.c_int32(-1)
+        assert library.nerve_enum_value(enumeration, b"no such name", ctypes.byref(found)) == _lib.E_INVALID
+        assert found.value == -1
+    assert library.nerve_enum_name(len(_lib.ENUM_TABLES), 0) is None
 
 
 def test_enum_values_match_header(repo):
-    header = (repo / "include" / "nerve.h").read_text()
+    header = re.sub(r"/\*.*?\*/", "", (repo / "include" / "nerve.h").read_text(), flags=re.S)
 
     def enum_names(prefix):
-        body = re.search(r"enum \{([^}]*NERVE_%s[^}]*)\}" % prefix, header).group(1)
-        body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+        body = re.search(r"enum \{\s*(NERVE_%s[^}]*)\}" % prefix, header).group(1)
         return [name.split("=")[0].strip() for name in body.split(",") if name.strip()]
 
     def check(prefix, table):
@@ -144,6 +177,22 @@ def test_enum_values_match_header(repo):
     check("INIT_", _lib.INITS)
     check("OPTIMIZER_", _lib.OPTIMIZERS)
     check("MONITOR_", _lib.MONITORS)
+    check("LAYER_", _lib.LAYERS)
+    assert {f"NERVE_ENUM_{key[:-1]}": value for key, value in _lib.ENUM_TABLES.items()} == {
+        name: index for index, name in enumerate(enum_names("ENUM_"))
+    }
+    assert int(re.search(r"#define NERVE_MAX_THREADS (\d+)", header).group(1)) == _lib.MAX_THREADS
+
+
+def test_kernel():
+    assert nerve.kernel() in {"avx2-fma", "generic"}
+    assert "kernel" in nerve.__all__
+
+
+def test_library_without_this_headers_functions_is_refused():
+    old = types.SimpleNamespace(_name="old/libnerve.so", nerve_version=lambda: b"0.1.0")
+    with pytest.raises(OSError, match=r"old/libnerve.so is version 0.1.0 and lacks .*nerve_kernel"):
+        _lib.declare(old)
 
 
 def test_status_codes_match_header(repo):

@@ -195,3 +195,51 @@ def test_empty_data_refused_for_fit_and_evaluate():
     net = nerve.Network([4, 2])
     _refused_before_c(lambda: net.fit(np.zeros((0, 4)), np.zeros((0, 2))), ValueError)
     _refused_before_c(lambda: net.evaluate(np.zeros((0, 4)), np.zeros((0, 2))), ValueError)
+
+
+# ---------------------------------------------------------------------------------------------------- threads
+
+
+def test_threads_property_round_trip():
+    net = nerve.Network([4, 3, 2], seed=0)
+    assert net.threads == 1
+    for count in (2, 256, 1, 7):
+        net.threads = count
+        assert net.threads == count
+    assert nerve.Network([4, 3, 2], threads=3).threads == 3
+
+
+@pytest.mark.parametrize("count", [0, 257, -1])
+def test_threads_out_of_range_refused_by_the_library(count):
+    net = nerve.Network([4, 3, 2], threads=5)
+    with pytest.raises(nerve.NerveValueError) as caught:
+        net.threads = count
+    assert isinstance(caught.value, ValueError) and caught.value.status == -1
+    assert net.threads == 5  # a failed call changes nothing
+    with pytest.raises(nerve.NerveValueError):
+        nerve.Network([4, 3, 2], threads=count)
+
+
+def test_threads_must_be_an_integer():
+    net = nerve.Network([4, 3, 2])
+    for count, error in [(2.0, TypeError), ("2", TypeError), (None, TypeError), (2**40, ValueError)]:
+        with pytest.raises(error):
+            net.threads = count
+        with pytest.raises(error):
+            nerve.Network([4, 3, 2], threads=count)
+    assert net.threads == 1
+
+
+# ---------------------------------------------------------------------------------- batch-invariant results
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_each_sample_alone_predicts_exactly_as_in_the_batch(threads):
+    rng = np.random.default_rng(3)
+    net = nerve.Network([37, 29, 17, 5], activations=["relu", "tanh", "softmax"], seed=3, threads=threads)
+    X = rng.normal(size=(211, 37)).astype(np.float32)
+    together = net.predict(X)
+    alone = np.vstack([net.predict(row.reshape(1, -1)) for row in X])
+    assert np.array_equal(alone, together)
+    for start, stop in [(0, 1), (5, 70), (100, 211), (13, 14)]:
+        assert np.array_equal(net.predict(X[start:stop]), together[start:stop])

@@ -54,6 +54,27 @@ def test_pickle_round_trip_keeps_predictions_and_history(trained):
     assert pickle.loads(pickle.dumps(untrained)).history is None
 
 
+def test_pickle_and_copies_keep_the_thread_count(tmp_path, trained):
+    trained.threads = 3
+    for twin in [pickle.loads(pickle.dumps(trained)), copy.copy(trained), copy.deepcopy(trained)]:
+        assert twin.threads == 3
+        twin.threads = 2
+        assert trained.threads == 3
+    # The model file holds no thread count: a network read from it starts with 1.
+    trained.save(tmp_path / "m")
+    assert nerve.load(tmp_path / "m").threads == 1
+    assert nerve.Network.from_bytes(trained.to_bytes()).threads == 1
+
+
+def test_state_pickled_before_threads_existed_loads_with_one(trained):
+    state = trained.__getstate__()
+    del state["threads"]
+    twin = nerve.Network.__new__(nerve.Network)
+    twin.__setstate__(state)
+    assert twin.threads == 1
+    _same_network(twin, trained)
+
+
 def test_copies_are_independent(trained):
     for twin in (copy.copy(trained), copy.deepcopy(trained)):
         _same_network(twin, trained)

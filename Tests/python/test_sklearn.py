@@ -7,6 +7,7 @@ import pytest
 
 pytest.importorskip("sklearn")
 
+import joblib  # noqa: E402  (a dependency of scikit-learn)
 import sklearn.neural_network  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris  # noqa: E402
@@ -16,35 +17,69 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
+import nerve  # noqa: E402
 from nerve.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 
 # Short runs for speed: not converging is expected and not what these tests are about.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-FLOAT32_BATCHES = (
-    "Nerve computes in float32 and BLAS accumulates a dot product differently for different batch sizes, so a "
-    "sample's output can differ by a few float32 ulps (about 2e-7) between predicting it alone and within a "
-    "batch; the check allows 1e-7."
-)
 
-
-def expected_failures(estimator):
-    return {"check_methods_subset_invariance": FLOAT32_BATCHES}
-
-
-@parametrize_with_checks([MLPClassifier(), MLPRegressor()], expected_failed_checks=expected_failures)
+@parametrize_with_checks([MLPClassifier(), MLPRegressor(), MLPClassifier(n_jobs=2), MLPRegressor(n_jobs=-1)])
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
 
-def test_subset_difference_is_only_float32_rounding():
-    """What the expected failure above tolerates: one-sample predictions within a few float32 ulps."""
+def test_each_sample_alone_predicts_exactly_as_in_the_batch():
     X, y = load_iris(return_X_y=True)
     model = MLPClassifier(max_iter=50, random_state=0).fit(X, y)
     together = model.predict_proba(X)
     alone = np.vstack([model.predict_proba(row.reshape(1, -1)) for row in X])
-    np.testing.assert_allclose(alone, together, rtol=0, atol=8 * np.finfo(np.float32).eps)
+    assert np.array_equal(alone, together)
     np.testing.assert_array_equal(model.predict(X), [model.predict(row.reshape(1, -1))[0] for row in X])
+
+
+# ---------------------------------------------------------------------------------------------------- threads
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+def test_n_jobs_does_not_change_results(estimator):
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    if estimator is MLPRegressor:
+        y = y.astype(float)
+    params = dict(hidden_layer_sizes=(32, 16), max_iter=5, dropout=0.1, random_state=0)
+    single = estimator(**params).fit(X, y)
+    assert single.net_.threads == 1
+    for n_jobs in (2, 3, -1):
+        model = estimator(n_jobs=n_jobs, **params).fit(X, y)
+        assert model.n_iter_ == single.n_iter_ and model.loss_curve_ == single.loss_curve_
+        for mine, theirs in zip(model.net_.weights + model.net_.biases, single.net_.weights + single.net_.biases):
+            assert np.array_equal(mine, theirs)
+        assert np.array_equal(model.predict(X), single.predict(X))
+
+
+def test_n_jobs_reaches_the_network():
+    X, y = load_iris(return_X_y=True)
+    model = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, n_jobs=3, random_state=0).fit(X, y)
+    assert model.get_params()["n_jobs"] == 3 and model.net_.threads == 3
+    twin = pickle.loads(pickle.dumps(model))
+    assert twin.n_jobs == 3 and twin.net_.threads == 3
+    expected = model.predict_proba(X)
+    model.set_params(n_jobs=2)
+    assert np.array_equal(model.predict_proba(X), expected) and model.net_.threads == 2
+    model.set_params(n_jobs=-1)
+    model.partial_fit(X, y)
+    assert model.net_.threads == min(joblib.cpu_count(), 256)  # scikit-learn's -1: every processor
+    assert clone(model).n_jobs == -1
+
+
+def test_invalid_n_jobs_raises_at_fit():
+    X, y = load_iris(return_X_y=True)
+    for n_jobs, error in [(0, ValueError), (1.5, ValueError), ("all", ValueError), (True, ValueError),
+                          (257, nerve.NerveValueError)]:
+        model = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, n_jobs=n_jobs)
+        with pytest.raises(error):
+            model.fit(X, y)
 
 
 # ------------------------------------------------------------------------------------------------ classifier

@@ -298,6 +298,52 @@ def test_predictions_from_many_threads_agree(fashion_small):
         np.testing.assert_array_equal(result, expected)
 
 
+@pytest.mark.parametrize("optimizer, dropout", [("sgd", 0.0), ("adam", 0.3)])
+def test_thread_count_does_not_change_training(fashion_small, optimizer, dropout):
+    (X, y), (X_val, y_val) = fashion_small
+
+    def train(network_threads, call_threads):
+        net = nerve.Network([784, 48, 10], activations=["relu", "softmax"], seed=4, threads=network_threads)
+        momentum = 0.5 if optimizer == "sgd" else 0.0
+        history = net.fit(X[:1000], y[:1000], epochs=3, batch_size=32, optimizer=optimizer, momentum=momentum,
+                          l2=0.5, dropout=dropout, validation_data=(X_val[:300], y_val[:300]),
+                          threads=call_threads)
+        return net, history
+
+    reference, reference_history = train(1, None)
+    for network_threads, call_threads in [(1, 2), (2, None), (4, 1), (3, 0)]:
+        net, history = train(network_threads, call_threads)
+        assert net.threads == network_threads  # a call's own count leaves the network's alone
+        for layer in range(net.layer_count):
+            for mine, theirs in zip(net.get_layer(layer), reference.get_layer(layer)):
+                assert np.array_equal(mine, theirs), (network_threads, call_threads, layer)
+        for key in ("train_cost", "train_accuracy", "eval_cost", "eval_accuracy"):
+            assert history[key] == reference_history[key], key
+        assert np.array_equal(net.predict(X_val), reference.predict(X_val))
+        assert net.evaluate(X_val, y_val) == reference.evaluate(X_val, y_val)
+
+
+def test_fit_threads_refused_out_of_range():
+    net, _, _ = _linear_net()
+    before = net.get_layer(0)
+    for count in (-1, 257):
+        with pytest.raises(nerve.NerveValueError, match="(?i)thread"):
+            net.fit(XS, YS, epochs=1, threads=count)
+    with pytest.raises(TypeError):
+        net.fit(XS, YS, epochs=1, threads=1.5)
+    for mine, theirs in zip(net.get_layer(0), before):
+        assert np.array_equal(mine, theirs)
+
+
+def test_predictions_with_many_threads_agree_with_one(fashion_small):
+    (X, _), _ = fashion_small
+    net = nerve.Network([784, 64, 32, 10], activations=["relu", "softmax"], seed=0)
+    expected = net.predict(X)
+    for count in (2, 5, 256):
+        net.threads = count
+        assert np.array_equal(net.predict(X), expected), count
+
+
 def test_second_training_of_one_network_is_busy():
     net = nerve.Network([3, 5, 2], activations=["tanh", "linear"], seed=8)
     training, answered = threading.Event(), threading.Event()

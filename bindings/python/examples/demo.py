@@ -31,6 +31,7 @@ def main():
     parser.add_argument("--data", default=nerve.datasets.FASHION_MNIST_DIR, help="directory of the IDX files")
     parser.add_argument("--epochs", type=int, default=15, help="at most this many epochs")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="threads Nerve may use (results do not depend on it)")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch lines")
     args = parser.parse_args()
 
@@ -41,8 +42,9 @@ def main():
     X_fit, y_fit = X_train[:-5000], y_train[:-5000]
     X_val, y_val = X_train[-5000:], y_train[-5000:]
 
-    net = nerve.Network([784, 256, 128, 10], activations=["relu", "softmax"], seed=args.seed)
-    print(f"{net} — libnerve {nerve.library_version()}, {len(X_fit)} training images")
+    net = nerve.Network([784, 256, 128, 10], activations=["relu", "softmax"], seed=args.seed, threads=args.threads)
+    print(f"{net} — libnerve {nerve.library_version()} ({nerve.kernel()} kernels, {net.threads} threads), "
+          f"{len(X_fit)} training images")
     started = time.perf_counter()
     history = net.fit(
         X_fit,

@@ -26,7 +26,7 @@ from .errors import (
 from .history import Epoch, History
 from .network import Network, load
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def library_version():
@@ -34,6 +34,17 @@ def library_version():
     from . import _lib
 
     return _lib.lib().nerve_version().decode("ascii")
+
+
+def kernel():
+    """The matrix kernels the loaded libnerve runs (nerve_kernel()): "avx2-fma" or "generic".
+
+    The library picks them once per process from the CPU's instruction sets. Results are bit-identical on one
+    machine whatever the batch or thread count, but may differ in the last bits between kernels.
+    """
+    from . import _lib
+
+    return _lib.lib().nerve_kernel().decode("ascii")
 
 
 def library_path():
@@ -76,5 +87,6 @@ __all__ = [
     "datasets",
     "network2",
     "library_version",
+    "kernel",
     "library_path",
 ]

@@ -7,6 +7,7 @@ because ctypes lays them out exactly as a C compiler would.
 import ctypes
 import ctypes.util
 import os
+import types
 from ctypes import (
     CFUNCTYPE,
     POINTER,
@@ -25,6 +26,7 @@ from pathlib import Path
 
 LIBRARY_ENV = "NERVE_LIBRARY"
 LIBRARY_FILE = "libnerve.so"
+REQUIRED_VERSION = "0.2"
 
 # Status codes (nerve.h, "Status codes").
 OK = 0
@@ -39,19 +41,27 @@ E_BUSY = -7
 E_DIVERGED = -8
 E_CAPACITY = -9
 
-ACTIVATIONS = {
-    "sigmoid": 0,
-    "tanh": 1,
-    "relu": 2,
-    "leaky_relu": 3,
-    "linear": 4,
-    "softmax": 5,
-    "step": 6,
+# Enumerations whose names the library reports (nerve.h, NERVE_ENUM_*).
+ENUM_ACTIVATION = 0
+ENUM_COST = 1
+ENUM_INIT = 2
+ENUM_OPTIMIZER = 3
+ENUM_MONITOR = 4
+ENUM_LAYER = 5
+
+# The tables {name: value} of those enumerations, read from the library when it is loaded (see lib()) and
+# reached as module attributes: _lib.ACTIVATIONS, _lib.COSTS, ...
+ENUM_TABLES = {
+    "ACTIVATIONS": ENUM_ACTIVATION,
+    "COSTS": ENUM_COST,
+    "INITS": ENUM_INIT,
+    "OPTIMIZERS": ENUM_OPTIMIZER,
+    "MONITORS": ENUM_MONITOR,
+    "LAYERS": ENUM_LAYER,
 }
-COSTS = {"quadratic": 0, "cross_entropy": 1, "log_likelihood": 2}
-INITS = {"auto": 0, "normalized": 1, "large": 2, "he": 3}
-OPTIMIZERS = {"sgd": 0, "adam": 1}
-MONITORS = {"none": 0, "running": 1, "full": 2}
+
+# The most threads a call may be given (NERVE_MAX_THREADS).
+MAX_THREADS = 256
 
 c_float_p = POINTER(c_float)
 c_int32_p = POINTER(c_int32)
@@ -98,6 +108,8 @@ class TrainOptions(Structure):
         ("monitor_training", c_int32),
         ("progress", PROGRESS_FN),
         ("user_data", c_void_p),
+        # Since 0.2
+        ("threads", c_int32),
     ]
 
 
@@ -119,9 +131,14 @@ _PROTOTYPES = {
     "nerve_last_error": (c_char_p, []),
     "nerve_status_string": (c_char_p, [c_int32]),
     "nerve_version": (c_char_p, []),
+    "nerve_kernel": (c_char_p, []),
+    "nerve_enum_name": (c_char_p, [c_int32, c_int32]),
+    "nerve_enum_value": (c_int32, [c_int32, c_char_p, c_int32_p]),
     "nerve_create": (c_int32, [POINTER(c_void_p), c_int32_p, c_int32, c_int32_p, c_int32, c_uint64]),
     "nerve_free": (None, [c_void_p]),
     "nerve_reinit": (c_int32, [c_void_p, c_int32, c_uint64]),
+    "nerve_set_threads": (c_int32, [c_void_p, c_int32]),
+    "nerve_threads": (c_int32, [c_void_p]),
     "nerve_input_size": (c_int32, [c_void_p]),
     "nerve_output_size": (c_int32, [c_void_p]),
     "nerve_layer_count": (c_int32, [c_void_p]),
@@ -184,7 +201,23 @@ def find_library(package_dir=None, environ=None):
 
 
 def declare(library):
-    """Sets restype/argtypes of every nerve_* function on a loaded CDLL and returns it."""
+    """Sets restype/argtypes of every nerve_* function on a loaded CDLL and returns it.
+
+    Raises
+    ------
+    OSError
+        If the library lacks a function of this header (a library older than the binding).
+    """
+    missing = [name for name in _PROTOTYPES if not hasattr(library, name)]
+    if missing:
+        version = "unknown"
+        if hasattr(library, "nerve_version"):
+            library.nerve_version.restype = c_char_p
+            version = library.nerve_version().decode("ascii", "replace")
+        raise OSError(
+            f"{getattr(library, '_name', 'libnerve')} is version {version} and lacks {', '.join(missing)}; "
+            f"this binding needs libnerve {REQUIRED_VERSION} or later"
+        )
     for name, (restype, argtypes) in _PROTOTYPES.items():
         function = getattr(library, name)
         function.restype = restype
@@ -192,20 +225,43 @@ def declare(library):
     return library
 
 
+def enum_table(library, enumeration):
+    """{name: value} of one NERVE_ENUM_* enumeration, asking nerve_enum_name for 0, 1, 2, ... until NULL."""
+    table = {}
+    while True:
+        name = library.nerve_enum_name(enumeration, len(table))
+        if name is None:
+            return table
+        table[name.decode("ascii")] = len(table)
+
+
 _library = None
 _library_path = None
+_tables = None
 
 
 def lib():
-    """The loaded library, loaded and declared on first use."""
-    global _library, _library_path
+    """The loaded library, loaded and declared (and its enumerations read) on first use."""
+    global _library, _library_path, _tables
     if _library is None:
         path = find_library()
-        _library = declare(ctypes.CDLL(path))
+        library = declare(ctypes.CDLL(path))
+        _tables = {
+            attribute: types.MappingProxyType(enum_table(library, code)) for attribute, code in ENUM_TABLES.items()
+        }
         _library_path = path
+        _library = library
     return _library
 
 
 def library_path():
     lib()
     return _library_path
+
+
+def __getattr__(name):
+    # ACTIVATIONS, COSTS, ...: the library's own names, so loading it is what defines them.
+    if name in ENUM_TABLES:
+        lib()
+        return _tables[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,8 +13,10 @@ from .history import Epoch, History
 from .interrupt import InterruptRequest
 from .progress import reporter
 
-_ACTIVATION_NAMES = {code: name for name, code in _lib.ACTIVATIONS.items()}
-_COST_NAMES = {code: name for name, code in _lib.COSTS.items()}
+
+def _name(enumeration, value):
+    """The library's name for `value` of a NERVE_ENUM_* enumeration."""
+    return _lib.lib().nerve_enum_name(enumeration, value).decode("ascii")
 
 
 def _choice(value, choices, name):
@@ -50,12 +52,25 @@ class Network:
 
     >>> net = Network([784, 100, 10], activations=["sigmoid", "softmax"], cost="log_likelihood", seed=0)
 
-    `activations` is one name for every layer, a (hidden, output) pair, or one name per layer, from sigmoid,
-    tanh, relu, leaky_relu, linear, softmax and step. `cost` is quadratic, cross_entropy or log_likelihood; by
-    default the one that pairs with the output activation. `seed` fixes initial weights, shuffling and dropout.
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer sizes, inputs first and outputs last; at least two.
+    activations : str or sequence of str, default "sigmoid"
+        One name for every layer, a (hidden, output) pair, or one name per layer, from sigmoid, tanh, relu,
+        leaky_relu, linear, softmax and step.
+    cost : {"quadratic", "cross_entropy", "log_likelihood"}, optional
+        By default the one that pairs with the output activation: log_likelihood after softmax,
+        cross_entropy after sigmoid, quadratic otherwise.
+    seed : int, default 0
+        Fixes the initial weights, and the shuffling and dropout of training.
+    threads : int, default 1
+        How many threads predict, evaluate and fit may use, 1 .. 256; 1 runs everything on the calling thread.
+        Results do not depend on it: predictions and trained weights are bit-identical for any thread count.
+        Also the `threads` property.
     """
 
-    def __init__(self, sizes, activations="sigmoid", cost=None, seed=0):
+    def __init__(self, sizes, activations="sigmoid", cost=None, seed=0, threads=1):
         sizes = [_arrays.int32(size, "sizes") for size in sizes]
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
@@ -64,11 +79,13 @@ class Network:
         names = layer_activations(activations, len(sizes) - 1)
         cost_code = _choice(default_cost(names[-1]) if cost is None else cost, _lib.COSTS, "cost")
         seed = _arrays.uint64(seed, "seed")
+        threads = _arrays.int32(threads, "threads")
         c_sizes = (c_int32 * len(sizes))(*sizes)
         c_activations = (c_int32 * len(names))(*(_lib.ACTIVATIONS[name] for name in names))
         handle = c_void_p()
         check(_lib.lib().nerve_create(byref(handle), c_sizes, len(sizes), c_activations, cost_code, seed))
         self._adopt(handle)
+        self.threads = threads
 
     def _adopt(self, handle):
         self._handle = handle
@@ -97,8 +114,22 @@ class Network:
         return _lib.lib().nerve_layer_count(self._handle)
 
     @property
+    def threads(self):
+        """int : How many threads predict, evaluate and fit may use (1 .. 256; a new network has 1).
+
+        Results do not depend on it: a prediction, an evaluation or the weights that training produces are
+        bit-identical for any thread count. Setting it takes effect for calls that start afterwards; a value
+        out of range raises NerveValueError.
+        """
+        return _lib.lib().nerve_threads(self._handle)
+
+    @threads.setter
+    def threads(self, count):
+        check(_lib.lib().nerve_set_threads(self._handle, _arrays.int32(count, "threads")))
+
+    @property
     def cost(self):
-        return _COST_NAMES[_lib.lib().nerve_cost(self._handle)]
+        return _name(_lib.ENUM_COST, _lib.lib().nerve_cost(self._handle))
 
     def _layer_info(self, layer):
         inputs, outputs, activation = c_int32(), c_int32(), c_int32()
@@ -121,7 +152,7 @@ class Network:
 
     @property
     def activations(self):
-        return [_ACTIVATION_NAMES[self._layer_info(layer)[2]] for layer in range(self.layer_count)]
+        return [_name(_lib.ENUM_ACTIVATION, self._layer_info(layer)[2]) for layer in range(self.layer_count)]
 
     def get_layer(self, layer):
         """(weights, biases) of a layer as new float32 arrays: weights[j, k] connects input k to output j."""
@@ -194,15 +225,65 @@ class Network:
         adam_epsilon=None,
         progress=False,
         callback=None,
+        threads=None,
     ):
-        """Trains on X (n × inputs) and Y (n × outputs, or n integer class labels); returns a History.
+        """Trains the network; it keeps the trained weights.
 
-        learning_rate defaults to 0.1 for SGD and 0.001 for Adam. early_stopping is a patience in epochs and,
-        like the learning-rate schedule (lr_decay, lr_patience, lr_min), needs validation_data = (X_val, Y_val).
-        monitor says how training cost/accuracy are measured: "none", "running" (free) or "full" (a pass over
-        X after each epoch). callback(epoch) is called with an Epoch after every epoch; a true return stops
-        training. progress=True shows a tqdm bar (plain lines without tqdm). Ctrl-C stops after the current
-        epoch and raises KeyboardInterrupt; `self.history` then holds the epochs that completed.
+        Parameters
+        ----------
+        X : array_like of shape (n, inputs)
+            Training inputs.
+        Y : array_like of shape (n, outputs) or (n,)
+            Targets: one row per sample (one-hot rows for classification), or integer class labels.
+        epochs : int, default 10
+        batch_size : int, default 10
+            Samples per mini-batch: 1 is stochastic gradient descent, n or more full-batch gradient descent.
+        learning_rate : float, optional
+            0.1 for SGD and 0.001 for Adam by default.
+        momentum : float, default 0.0
+            SGD momentum coefficient, in [0, 1).
+        l2, l1 : float, default 0.0
+            λ of L2 weight decay and of L1 regularisation, scaled by λ/n; biases are not regularised.
+        dropout : float, default 0.0
+            Probability in [0, 1) of dropping each hidden unit.
+        optimizer : {"sgd", "adam"}, default "sgd"
+        validation_data : tuple (X_val, Y_val), optional
+            Evaluated after every epoch; needed by early_stopping and the learning-rate schedule.
+        early_stopping : int, default 0
+            Patience in epochs without a better validation cost, after which training ends and the best
+            weights are restored; 0 turns it off.
+        lr_decay : float, default 0.0
+            Divide the learning rate by this factor (> 1) when the validation cost has not improved for
+            lr_patience epochs; 0 turns it off.
+        lr_patience : int, optional
+            5 by default.
+        lr_min : float, default 0.0
+            End training once the learning rate falls below this.
+        shuffle : bool, default True
+            Reshuffle the samples every epoch.
+        monitor : {"none", "running", "full"}, default "running"
+            How training cost and accuracy are measured: not at all, averaged over the epoch's mini-batches
+            (free), or by a pass over X after each epoch.
+        adam_beta1, adam_beta2, adam_epsilon : float, optional
+            Adam's coefficients; 0.9, 0.999 and 1e-8 by default.
+        progress : bool or "plain", default False
+            True shows a tqdm bar (plain lines without tqdm); "plain" prints a line per epoch.
+        callback : callable, optional
+            Called with an Epoch after every epoch; a true return stops training.
+        threads : int, optional
+            How many threads this call may use, 1 .. 256; None (or 0) uses the network's `threads`.
+            Results do not depend on it: the same seed, data and options give bit-identical weights with any
+            thread count.
+
+        Returns
+        -------
+        History
+            One entry per completed epoch; also kept as `self.history`.
+
+        Notes
+        -----
+        Ctrl-C stops training after the current epoch and raises KeyboardInterrupt; `self.history` then holds
+        the epochs that completed.
         """
         x = _arrays.samples(X, self.input_size, name="X")
         y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
@@ -237,6 +318,7 @@ class Network:
                 setattr(options, name, _arrays.real(value, name))
         options.shuffle = 1 if shuffle else 0
         options.monitor_training = _choice(monitor, _lib.MONITORS, "monitor")
+        options.threads = 0 if threads is None else _arrays.int32(threads, "threads")
 
         history = History()
         shown = reporter(progress, options.epochs)
@@ -340,23 +422,26 @@ class Network:
 
     def __getstate__(self):
         history = None if self.history is None else (dict(self.history), self.history.stopped)
-        return {"model": self.to_bytes(), "history": history}
+        return {"model": self.to_bytes(), "history": history, "threads": self.threads}
 
     def __setstate__(self, state):
         handle = c_void_p()
         model = state["model"]
         check(_lib.lib().nerve_load_from_memory(model, len(model), byref(handle)))
         self._adopt(handle)
+        self.threads = state.get("threads", 1)
         if state.get("history") is not None:
             self.history = History(*state["history"])
 
     def __copy__(self):
         twin = type(self).from_bytes(self.to_bytes())
+        twin.threads = self.threads
         twin.history = self.history
         return twin
 
     def __deepcopy__(self, memo):
         twin = type(self).from_bytes(self.to_bytes())
+        twin.threads = self.threads
         if self.history is not None:
             twin.history = History(dict(self.history), self.history.stopped)
         return twin

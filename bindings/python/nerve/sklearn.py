@@ -11,12 +11,15 @@ feature, and work in pipelines, grid searches and cross-validation. Differences 
   better validation *cost* (scikit-learn watches the score); the best weights are then restored.
 - there is no sample_weight, and the classifier is single-label (softmax output, log-likelihood cost).
 - `dropout` is an extra parameter: the probability of dropping each hidden unit during training.
+- `n_jobs` is the number of threads Nerve may use for fitting and predicting, with scikit-learn's meaning of
+  the values (None is 1, -1 all processors). Results do not depend on it.
 """
 
 import numbers
 import warnings
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -24,6 +27,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from . import _lib
 from .network import Network
 
 # scikit-learn's activation names, and Nerve's own for those who prefer them.
@@ -38,6 +42,50 @@ _ACTIVATIONS = {
 }
 _SOLVERS = ("sgd", "adam")
 _SEED_BOUND = np.iinfo(np.int32).max
+
+_PARAMETERS = """
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default (100,)
+        The sizes of the hidden layers; () for none.
+    activation : {"relu", "identity", "logistic", "tanh", "leaky_relu"}, default "relu"
+        The hidden layers' activation; Nerve's names "linear" and "sigmoid" are accepted too.
+    solver : {"adam", "sgd"}, default "adam"
+    alpha : float, default 0.0001
+        Strength of the L2 penalty, as in scikit-learn.
+    batch_size : int or "auto", default "auto"
+        Samples per mini-batch; "auto" is min(200, n_samples).
+    learning_rate_init : float, default 0.001
+    max_iter : int, default 200
+        The most epochs fit runs.
+    shuffle : bool, default True
+        Reshuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default None
+        Draws the seed of the network's weights, shuffling and dropout, and the validation split.
+    tol : float, default 1e-4
+        The least decrease of the training loss that counts as an improvement.
+    verbose : bool, default False
+        Print a line per epoch.
+    warm_start : bool, default False
+        Continue from the fitted network on the next fit.
+    momentum : float, default 0.9
+        SGD momentum, in [0, 1); Adam ignores it.
+    early_stopping : bool, default False
+        Hold out validation_fraction of the data and stop after n_iter_no_change epochs without a better
+        validation cost, restoring the best weights.
+    validation_fraction : float, default 0.1
+    beta_1, beta_2, epsilon : float, default 0.9, 0.999, 1e-8
+        Adam's coefficients.
+    n_iter_no_change : int, default 10
+        Patience in epochs, of early stopping or of the training-loss plateau that ends fit.
+    dropout : float, default 0.0
+        Probability in [0, 1) of dropping each hidden unit during training.
+    n_jobs : int, default None
+        How many threads fit, partial_fit and predict may use: None means 1 unless in a
+        joblib.parallel_config context, -1 means all processors (at most 256), -2 all but one, and so on.
+        Results do not depend on it: the same random_state and data give bit-identical weights and
+        predictions with any number of threads. A change applies from the next call.
+"""
 
 
 def _require(condition, message):
@@ -74,6 +122,7 @@ class _NerveMLP(BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         dropout=0.0,
+        n_jobs=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -95,6 +144,7 @@ class _NerveMLP(BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.dropout = dropout
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------------------------------- validation
 
@@ -133,7 +183,17 @@ class _NerveMLP(BaseEstimator):
                  f"validation_fraction must be in (0, 1), got {self.validation_fraction}")
         _require(0 <= self.beta_1 < 1 and 0 <= self.beta_2 < 1, "beta_1 and beta_2 must be in [0, 1)")
         _require(self.epsilon > 0, f"epsilon must be > 0, got {self.epsilon}")
+        _require(self.n_jobs is None or (isinstance(self.n_jobs, numbers.Integral)
+                 and not isinstance(self.n_jobs, (bool, np.bool_)) and self.n_jobs != 0),
+                 f"n_jobs must be None or a non-zero integer, got {self.n_jobs!r}")
         self._hidden_sizes()
+
+    def _threads(self):
+        """The thread count for the network, from n_jobs as scikit-learn reads it."""
+        count = effective_n_jobs(self.n_jobs)
+        if self.n_jobs is None or self.n_jobs < 0:
+            count = min(count, _lib.MAX_THREADS)  # "all processors" of a machine with more cores than Nerve takes
+        return count
 
     # ---------------------------------------------------------------------------------------------- training
 
@@ -216,6 +276,7 @@ class _NerveMLP(BaseEstimator):
         rng = check_random_state(self.random_state)
         if reset:
             self._new_network(X.shape[1], n_outputs, rng)
+        self.net_.threads = self._threads()
         self._train(X, targets, 1 if incremental else self.max_iter, rng, incremental)
         return self
 
@@ -226,14 +287,18 @@ class _NerveMLP(BaseEstimator):
     def _predict_outputs(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        threads = self._threads()
+        if self.net_.threads != threads:
+            self.net_.threads = threads
         return self.net_.predict(X).astype(np.float64)
 
 
 class MLPClassifier(ClassifierMixin, _NerveMLP):
-    """A multi-layer perceptron classifier: hidden layers of `activation`, a softmax output, log-likelihood cost.
+    __doc__ = """A multi-layer perceptron classifier.
 
-    predict_proba gives the softmax outputs in the order of classes_.
-    """
+    Hidden layers of `activation`, a softmax output and the log-likelihood cost. predict_proba gives the
+    softmax outputs in the order of classes_.
+""" + _PARAMETERS
 
     _output_activation = "softmax"
     _cost = "log_likelihood"
@@ -279,7 +344,10 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):
 
 
 class MLPRegressor(RegressorMixin, _NerveMLP):
-    """A multi-layer perceptron regressor: hidden layers of `activation`, a linear output, quadratic cost."""
+    __doc__ = """A multi-layer perceptron regressor.
+
+    Hidden layers of `activation`, a linear output and the quadratic cost.
+""" + _PARAMETERS
 
     _output_activation = "linear"
     _cost = "quadratic"
