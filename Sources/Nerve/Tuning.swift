@@ -23,11 +23,22 @@ enum Tuning {
     /// costs about 50 µs.
     static let minimumThreadedPrediction = 1 << 22
 
-    /// How often a thread that waits for work or for a product to finish yields its core and looks again
-    /// before it sleeps on a condition variable. Each look is one sched_yield (about 1 µs when nothing else
-    /// wants the core, and the core goes to whoever does), so products that follow each other within a
-    /// mini-batch find the helper awake without a thread ever spinning on a core.
+    /// How often a helper waiting for work yields its core and looks again before it sleeps on a condition
+    /// variable. Each look is one sched_yield (about 1 µs when nothing else wants the core, and the core goes
+    /// to whoever does), so products that follow each other within a mini-batch find the helper awake without
+    /// it ever spinning on a core.
     static let yieldsBeforeSleeping = 64
+
+    /// How many times the caller looks for its helpers' last chunks before sleeping until they are done: a few
+    /// microseconds. It never yields meanwhile: under contention a yield can hand its core to another process
+    /// for a whole time slice.
+    static let spinsBeforeSleeping = 2_000
+
+    /// A wait for helpers longer than this means one was off its core (a chunk takes a few microseconds);
+    /// the caller then works alone for minimumSoloSeconds, doubling up to maximumSoloSeconds while it recurs.
+    static let stallSeconds = 300e-6
+    static let minimumSoloSeconds = 0.01
+    static let maximumSoloSeconds = 1.0
 
     /// Rows of samples a prediction pushes through the network at once (capped by ~4 MiB per buffer).
     static let inferenceRows = 1024

@@ -20,6 +20,9 @@ package final class WorkerTeam: @unchecked Sendable {
     private var job: Job?
     private let generation = Atomic<Int>(0)
     private var stopping = false
+    /// Until when the caller runs jobs alone, and for how long it did so last (see adjustSharing).
+    private var soloUntil = 0.0
+    private var soloPeriod = 0.0
 
     /// One call of `run`: its chunk count, its body and the claim counters. Helpers hold a reference while
     /// they look for chunks, so a new job never shares counters with an old one.
@@ -86,17 +89,21 @@ package final class WorkerTeam: @unchecked Sendable {
             return
         }
         let job = Job(chunks: chunks, body: body)
+        guard monotonicSeconds() >= soloUntil else {
+            work(on: job)
+            return
+        }
         lock.withLock {
             self.job = job
             generation.add(1, ordering: .releasing)
             pthread_cond_broadcast(workPosted)
         }
         work(on: job)
-        var yields = 0
+        let claimed = monotonicSeconds()
+        var spins = 0
         while job.done.load(ordering: .acquiring) < chunks {
-            if yields < Tuning.yieldsBeforeSleeping {
-                yields += 1
-                sched_yield()
+            if spins < Tuning.spinsBeforeSleeping {
+                spins += 1
                 continue
             }
             lock.withLock {
@@ -104,6 +111,19 @@ package final class WorkerTeam: @unchecked Sendable {
             }
         }
         lock.withLock { self.job = nil }
+        adjustSharing(waited: monotonicSeconds() - claimed)
+    }
+
+    /// A helper that held the caller up for long was off its core, most likely because another process wants
+    /// the machine. Then the caller works alone for a while (doubling each time it happens again, halving
+    /// while helpers keep up), so a busy machine costs a call at most an occasional stall, never one per job.
+    private func adjustSharing(waited: Double) {
+        if waited > Tuning.stallSeconds {
+            soloPeriod = min(max(soloPeriod * 2, Tuning.minimumSoloSeconds), Tuning.maximumSoloSeconds)
+            soloUntil = monotonicSeconds() + soloPeriod
+        } else {
+            soloPeriod /= 2
+        }
     }
 
     /// Claims and runs chunks until none is left unstarted.
