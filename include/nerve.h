@@ -179,7 +179,7 @@ void nerve_free(nerve_net *net);
  * NERVE_E_BUSY during training (see Threads).                                                        Since 0.1 */
 nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
 
-/* Kinds of layer, as nerve_layer_info reports them and model files record them.                   Since 0.2 */
+/* Kinds of layer, as nerve_layer_shape reports them and model files record them.                  Since 0.2 */
 enum { NERVE_LAYER_DENSE = 0 };
 
 /* The most threads a call may be given.                                                             Since 0.2 */
@@ -208,6 +208,12 @@ int32_t nerve_cost(const nerve_net *net);
  * NULL to skip it.                                                                                   Since 0.1 */
 nerve_status nerve_layer_info(const nerve_net *net, int32_t layer,
                               int32_t *inputs, int32_t *outputs, int32_t *activation);
+
+/* Describes layer `layer` (0-based) by its specification: its kind (a NERVE_LAYER_* value) and the shape of one
+ * sample it reads and writes, as {channels, height, width} (a dense layer's n values are {n, 1, 1}). Any
+ * out-pointer may be NULL to skip it. Errors: NERVE_E_INVALID (bad handle or layer index).          Since 0.2 */
+nerve_status nerve_layer_shape(const nerve_net *net, int32_t layer, int32_t *kind, int32_t input[3],
+                               int32_t output[3]);
 
 /* Copies layer `layer`'s weights (outputs × inputs, row-major: weights[j*inputs + k] connects input k to output
  * j, as w_jk in the notes) and biases (outputs) into caller buffers whose capacities are given in floats.
@@ -324,11 +330,13 @@ nerve_status nerve_evaluate(const nerve_net *net, const float *x, const float *y
  * the target ("<path>.tmp-<pid>-<n>"), flushed to disk, then renamed over it: a failure or crash never destroys
  * the previous model. Where the file system supports O_TMPFILE the temporary file gets its name only once it is
  * complete, so a killed process leaves no partial file (at worst a complete temporary one). Format: little-endian,
- * magic "NERVEnet", format version, layer specs, cost, parameters, CRC-32.                           Since 0.1 */
+ * magic "NERVEnet", format version (2 since 0.2), cost, self-sized layer records (kind, activation, input and
+ * output shapes), generator state, parameters, CRC-32.                                               Since 0.1 */
 nerve_status nerve_save(const nerve_net *net, const char *path);
 
-/* Loads a network saved by nerve_save. Every count is checked against the file's length and the CRC before
- * anything is allocated. On success *out receives a new network (free with nerve_free).             Since 0.1 */
+/* Loads a network saved by nerve_save, by this version or by 0.1 (format version 1). Every count is checked
+ * against the file's length and the CRC before anything is allocated. On success *out receives a new network
+ * (free with nerve_free) with a thread count of 1.                                                  Since 0.1 */
 nerve_status nerve_load(const char *path, nerve_net **out);
 
 /* Number of bytes nerve_save_to_memory needs for this network.                                       Since 0.1 */

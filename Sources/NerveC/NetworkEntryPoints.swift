@@ -103,6 +103,26 @@ public func nerve_layer_info(_ net: OpaquePointer?, _ layer: Int32, _ inputs: Un
     }
 }
 
+@_cdecl("nerve_layer_shape")
+public func nerve_layer_shape(_ net: OpaquePointer?, _ layer: Int32, _ kind: UnsafeMutablePointer<Int32>?,
+                              _ input: UnsafeMutablePointer<Int32>?, _ output: UnsafeMutablePointer<Int32>?)
+    -> nerve_status
+{
+    guarded("nerve_layer_shape") {
+        let network = try NetworkHandle.resolve(net).network
+        let spec = network.layers[try Check.layer(layer, of: network)].spec
+        kind?.pointee = spec.kind.rawValue
+        for (target, shape) in [(input, spec.input), (output, spec.output)] {
+            guard let target else { continue }
+            // Shapes are at most maxLayerWidth values, so every dimension fits in Int32.
+            target[0] = Int32(shape.channels)
+            target[1] = Int32(shape.height)
+            target[2] = Int32(shape.width)
+        }
+        return NERVE_OK
+    }
+}
+
 /// A layer's place in its network: the handle, the index, and how many weights and biases the layer has.
 private func layerBlock(_ net: OpaquePointer?, _ layer: Int32) throws
     -> (handle: NetworkHandle, index: Int, weights: Int, biases: Int)

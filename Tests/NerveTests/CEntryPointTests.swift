@@ -16,6 +16,22 @@ import Testing
         return net
     }
 
+    /// Each layer's specification: kind and {channels, height, width} in and out.
+    @Test func layerShapesDescribeTheSpecification() {
+        var net: OpaquePointer?
+        let sizes: [Int32] = [5, 3, 2], activations: [Int32] = [Int32(NERVE_ACT_RELU), Int32(NERVE_ACT_SOFTMAX)]
+        #expect(NerveC.nerve_create(&net, sizes, 3, activations, Int32(NERVE_COST_LOG_LIKELIHOOD), 1) == NERVE_OK)
+        defer { NerveC.nerve_free(net) }
+        var kind: Int32 = -1
+        var input: [Int32] = [0, 0, 0], output: [Int32] = [0, 0, 0]
+        #expect(NerveC.nerve_layer_shape(net, 1, &kind, &input, &output) == NERVE_OK)
+        #expect(kind == Int32(NERVE_LAYER_DENSE) && input == [3, 1, 1] && output == [2, 1, 1])
+        #expect(NerveC.nerve_layer_shape(net, 0, nil, &input, nil) == NERVE_OK && input == [5, 1, 1])
+        #expect(NerveC.nerve_layer_shape(net, 2, &kind, nil, nil) == NERVE_E_INVALID)
+        #expect(NerveC.nerve_layer_shape(net, -1, &kind, nil, nil) == NERVE_E_INVALID)
+        #expect(NerveC.nerve_layer_shape(nil, 0, &kind, nil, nil) == NERVE_E_INVALID)
+    }
+
     @Test func createRefusesBadArguments() {
         let sizes: [Int32] = [2, 3, 1], sigmoid: [Int32] = [0, 0]
         var net: OpaquePointer? = OpaquePointer(bitPattern: 0x1234)
