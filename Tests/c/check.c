@@ -1,9 +1,12 @@
 #include "check.h"
 
+#include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -83,4 +86,75 @@ double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int process_threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+struct thread_watch {
+    pthread_t thread;
+    atomic_int stop, max;
+};
+
+static void *watch_threads(void *arg)
+{
+    thread_watch *w = arg;
+    while (!atomic_load(&w->stop)) {
+        int n = process_threads();
+        if (n > atomic_load(&w->max))
+            atomic_store(&w->max, n);
+        struct timespec pause = {0, 50000};
+        nanosleep(&pause, NULL);
+    }
+    return NULL;
+}
+
+thread_watch *thread_watch_start(void)
+{
+    thread_watch *w = calloc(1, sizeof *w);
+    if (!w || pthread_create(&w->thread, NULL, watch_threads, w) != 0) {
+        free(w);
+        return NULL;
+    }
+    /* Wait until the watcher counts itself, and threads that ended before have left the list. */
+    while (atomic_load(&w->max) == 0) {
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
+    struct timespec settle = {0, 20000000};
+    nanosleep(&settle, NULL);
+    return w;
+}
+
+int process_threads_settle(int expected)
+{
+    int n = process_threads();
+    for (int i = 0; i < 200 && n != expected; i++) {
+        struct timespec pause = {0, 5000000};
+        nanosleep(&pause, NULL);
+        n = process_threads();
+    }
+    return n;
+}
+
+void thread_watch_reset(thread_watch *w) { atomic_store(&w->max, process_threads()); }
+int thread_watch_max(thread_watch *w) { return atomic_load(&w->max); }
+
+void thread_watch_stop(thread_watch *w)
+{
+    if (!w)
+        return;
+    atomic_store(&w->stop, 1);
+    pthread_join(w->thread, NULL);
+    free(w);
 }

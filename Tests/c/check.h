@@ -40,4 +40,19 @@ int floats_equal_bits(const float *a, const float *b, size_t n);
 int all_finite(const float *a, size_t n);
 double now_seconds(void);
 
+/* Threads of this process (entries of /proc/self/task); -1 if that cannot be read. */
+int process_threads(void);
+
+/* process_threads() once it equals `expected`, or after a second of waiting for that: a thread that was joined
+ * may stay listed for a moment while the kernel finishes its exit. */
+int process_threads_settle(int expected);
+
+/* A thread that samples process_threads() until stopped and keeps the largest count seen since the last reset
+ * (its own thread included). */
+typedef struct thread_watch thread_watch;
+thread_watch *thread_watch_start(void);
+void thread_watch_reset(thread_watch *w);
+int thread_watch_max(thread_watch *w);
+void thread_watch_stop(thread_watch *w);
+
 #endif

@@ -7,16 +7,20 @@
 #include "check.h"
 #include "suite.h"
 
+/* In the order they run. "execution" comes first: its check that OpenBLAS's thread count stays as the host set
+ * it would miss a library that changes the count only on its first use in the process. */
 static const struct {
     const char *name;
     void (*run)(void);
 } groups[] = {
+    {"execution", test_execution},
     {"forward", test_forward},         {"cost", test_cost},
     {"xor", test_xor},                 {"persistence", test_persistence},
     {"determinism", test_determinism}, {"init", test_init},
     {"unsupported", test_unsupported}, {"stop", test_stop},
     {"hostile", test_hostile},         {"divergence", test_divergence},
     {"failed_save", test_failed_save}, {"threads", test_threads},
+    {"model_v1", test_model_v1},       {"invariance", test_invariance},
 };
 enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
 

@@ -14,5 +14,8 @@ void test_hostile(void);
 void test_divergence(void);
 void test_failed_save(void);
 void test_threads(void);
+void test_model_v1(void);
+void test_invariance(void);
+void test_execution(void);
 
 #endif

@@ -154,6 +154,7 @@ static void freed_handle(void)
     CHECK_FAILS(nerve_predict(gone, x, N, out, N * OUT), INVALID);
     CHECK_FAILS(nerve_train(gone, x, y, N, NULL, NULL, 0, NULL), INVALID);
     CHECK_FAILS(nerve_save(gone, scratch_path("never.nerve")), INVALID);
+    CHECK_FAILS(nerve_set_threads(gone, 2), INVALID);
     nerve_free(gone); /* a second free is ignored */
     CHECK(nerve_input_size(gone) == 0, "nerve_input_size of a freed network is not 0");
     /* A pointer that never was a network. */
@@ -336,13 +337,56 @@ static void train_options(void)
     CHECK_FAILS(nerve_train(net, x, y, N, NULL, NULL, 0, &o), INVALID);
 }
 
-/* struct_size tells the library which fields the caller knows; 0.1 refuses every size but its own with
- * NERVE_E_INVALID, and must not read the fields beyond the size it was given. */
+/* struct_size tells the library which fields the caller knows. This version accepts its own layout and 0.1's
+ * (which ends at user_data) and refuses every other size with NERVE_E_INVALID; it must not read the fields
+ * beyond the size it was given. */
+static const size_t V01_OPTIONS_SIZE = offsetof(nerve_train_options, user_data) + sizeof(void *);
+
+/* An older caller's struct really is shorter: the bytes after struct_size may not be readable at all. Puts a
+ * struct of `known` bytes right before an inaccessible page and trains with it in a child (a read there kills
+ * the process), which must end with `expected`. */
+static void short_struct_at_page_end(size_t known, nerve_status expected)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char *pages = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (CHECK(pages != MAP_FAILED, "mmap for the short options struct") &&
+        CHECK(mprotect(pages + page, page, PROT_NONE) == 0, "mprotect of the guard page")) {
+        nerve_train_options full;
+        nerve_train_options_init(&full);
+        full.struct_size = (uint32_t)known;
+        full.epochs = 1;
+        unsigned char *at = pages + page - known;
+        memcpy(at, &full, known);
+        fflush(NULL);
+        pid_t child = fork();
+        if (child == 0) {
+            nerve_status s = nerve_train(net, x, y, N, NULL, NULL, 0, (const nerve_train_options *)(void *)at);
+            _exit(s == expected && (s == NERVE_OK || nerve_last_error()[0]) ? 0 : 1);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        if (expected != NERVE_OK)
+            check_note_error_case();
+        /* A read past struct_size shows as a signal, or as exit status 1 when a sanitizer catches it. */
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "nerve_train given struct_size %zu with unreadable memory after it: the child %s %d (expected status "
+              "%d without reading beyond struct_size)",
+              known, WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), (int)expected);
+    }
+    if (pages != MAP_FAILED)
+        munmap(pages, 2 * page);
+}
+
 static void train_options_size(void)
 {
-    static const uint32_t sizes[] = {0, 1, sizeof(uint32_t), offsetof(nerve_train_options, progress),
-                                     sizeof(nerve_train_options) - 1, sizeof(nerve_train_options) + 8, UINT32_MAX};
+    const uint32_t sizes[] = {0, 1, sizeof(uint32_t), offsetof(nerve_train_options, progress),
+                              (uint32_t)V01_OPTIONS_SIZE - 1, (uint32_t)V01_OPTIONS_SIZE + 1,
+                              offsetof(nerve_train_options, threads) + sizeof(int32_t),
+                              sizeof(nerve_train_options) - 1, sizeof(nerve_train_options) + 8, UINT32_MAX};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if (sizes[i] == V01_OPTIONS_SIZE || sizes[i] == sizeof(nerve_train_options))
+            continue; /* the two accepted layouts, on a platform where another size coincides with one */
         /* Room behind the struct, so that a library trusting a larger struct_size reads only our zeros. */
         struct {
             nerve_train_options known;
@@ -359,39 +403,10 @@ static void train_options_size(void)
             fprintf(stderr, "     (struct_size %u)\n", sizes[i]);
         CHECK(calls == 0 && stray_calls == 0, "struct_size %u: refused training called the callback", sizes[i]);
     }
-
-    /* An older caller's struct really is shorter: the bytes after struct_size may not be readable at all.
-     * Put a struct that ends at `progress` right before an inaccessible page; the library must not touch
-     * it. Run in a child, since a read there kills the process. */
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    unsigned char *pages = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (CHECK(pages != MAP_FAILED, "mmap for the short options struct") &&
-        CHECK(mprotect(pages + page, page, PROT_NONE) == 0, "mprotect of the guard page")) {
-        const size_t known = offsetof(nerve_train_options, progress);
-        nerve_train_options full;
-        nerve_train_options_init(&full);
-        full.struct_size = (uint32_t)known;
-        full.epochs = 1;
-        unsigned char *at = pages + page - known;
-        memcpy(at, &full, known);
-        fflush(NULL);
-        pid_t child = fork();
-        if (child == 0) {
-            nerve_status s = nerve_train(net, x, y, N, NULL, NULL, 0, (const nerve_train_options *)(void *)at);
-            _exit(s == NERVE_E_INVALID && nerve_last_error()[0] ? 0 : 1);
-        }
-        int status = 0;
-        waitpid(child, &status, 0);
-        check_note_error_case();
-        /* A read past struct_size shows as a signal, or as exit status 1 when a sanitizer catches it. */
-        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-              "nerve_train given struct_size %zu with unreadable memory after it: the child %s %d (expected "
-              "NERVE_E_INVALID without reading beyond struct_size)",
-              known, WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
-              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-    }
-    if (pages != MAP_FAILED)
-        munmap(pages, 2 * page);
+    /* Too short for any version: refused without a look beyond. 0.1's layout: accepted without a look at
+     * `threads` and what follows. */
+    short_struct_at_page_end(offsetof(nerve_train_options, progress), NERVE_E_INVALID);
+    short_struct_at_page_end(V01_OPTIONS_SIZE, NERVE_OK);
 }
 
 static void train(void)
