@@ -10,9 +10,11 @@ let package = Package(
     ],
     targets: [
         // Matrix kernels in C: each output element is one fused multiply-add chain in a fixed order, whatever
-        // the batch, which is what makes results independent of batching and threads.
+        // the batch, which is what makes results independent of batching and threads. Contraction stays off so
+        // the portable code computes exactly what it says; DWARF 4 because valgrind 3.19 cannot read the DWARF 5
+        // that the toolchain's clang writes by default.
         .target(name: "CNerveKernels", path: "Sources/CNerveKernels",
-                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-gdwarf-4"])]),
         // The public header as a Swift module, so the entry points use the very structs C callers see.
         .systemLibrary(name: "CNerveABI", path: "Sources/CNerveABI"),
         .target(name: "Nerve", dependencies: ["CNerveKernels"]),
