@@ -4,9 +4,16 @@
  *   corpus/accept/   valid models; corpus/accepted.list gives an input and the outputs computed here in double
  *   corpus/reject/   damaged models, each of which the loader must refuse with NERVE_E_FORMAT
  *
- * Format (little-endian): "NERVEnet", u32 version (1), u32 cost, u32 layer count L, u32 input size,
+ * Version 1 (little-endian): "NERVEnet", u32 version (1), u32 cost, u32 layer count L, u32 input size,
  * L × (u32 kind (0 = dense), u32 outputs, u32 activation), 4 × u64 generator state, u64 parameter count P,
  * P × f32 (per layer: weights row-major, then biases), u32 CRC-32 (zlib's) of every byte before it.
+ *
+ * Version 2 (little-endian): "NERVEnet", u32 version (2), u32 cost, u32 layer count L, then L self-sized
+ * layer records: u32 record size in bytes (this one included; exactly 36 for a dense layer), u32 kind
+ * (0 = dense), u32 activation, 3 × u32 input shape (channels, height, width), 3 × u32 output shape; then the
+ * generator state, P and the parameters (weights outputs × inputs) and the CRC as in version 1. Each layer
+ * reads the shape the previous one writes; every shape value is at least 1 and a shape holds at most 2^24
+ * values. The v1 files stay in the corpus unchanged: they show that version 1 still loads.
  *
  * Run `make corpus` after changing this file, and commit the result. */
 #include <math.h>
@@ -118,34 +125,45 @@ static void write_file(const char *sub, const char *name, const unsigned char *b
 
 static void reject(const char *name, const unsigned char *b, size_t n) { write_file("reject", name, b, n); }
 
-/* Writes a valid model and its expected prediction for one input, computed in double. */
-static void accept(FILE *list, const char *name, const model *m, const float *x)
+/* Appends the line of accepted.list for a chain of dense layers: widths[0] inputs, then widths[l + 1] outputs
+ * of layer l, parameters layer by layer; the prediction for x is computed here in double. */
+static void expect(FILE *list, const char *name, const float *params, int layers, const uint32_t *widths,
+                   const uint32_t *acts, const float *x)
 {
-    unsigned char b[MAX_BYTES];
-    write_file("accept", name, b, encode(m, b));
     double in[64], out[64];
-    for (uint32_t k = 0; k < m->inputs; k++)
+    for (uint32_t k = 0; k < widths[0]; k++)
         in[k] = x[k];
-    size_t at = 0, width = m->inputs;
-    for (uint32_t l = 0; l < m->layer_count; l++) {
+    size_t at = 0, width = widths[0];
+    for (int l = 0; l < layers; l++) {
         double w[1024], bias[64];
-        size_t nw = width * m->outputs[l];
+        size_t nw = width * widths[l + 1];
         for (size_t i = 0; i < nw; i++)
-            w[i] = m->params[at + i];
-        for (size_t j = 0; j < m->outputs[l]; j++)
-            bias[j] = m->params[at + nw + j];
-        ref_dense(in, (int)width, w, bias, (int)m->outputs[l], (int)m->activation[l], out);
-        at += nw + m->outputs[l];
-        width = m->outputs[l];
+            w[i] = params[at + i];
+        for (size_t j = 0; j < widths[l + 1]; j++)
+            bias[j] = params[at + nw + j];
+        ref_dense(in, (int)width, w, bias, (int)widths[l + 1], (int)acts[l], out);
+        at += nw + widths[l + 1];
+        width = widths[l + 1];
         memcpy(in, out, sizeof(double) * width);
     }
-    fprintf(list, "accept/%s %u", name, m->inputs);
-    for (uint32_t k = 0; k < m->inputs; k++)
+    fprintf(list, "accept/%s %u", name, widths[0]);
+    for (uint32_t k = 0; k < widths[0]; k++)
         fprintf(list, " %.9g", x[k]);
     fprintf(list, " %zu", width);
     for (size_t j = 0; j < width; j++)
         fprintf(list, " %.9g", out[j]);
     fprintf(list, "\n");
+}
+
+/* Writes a valid model and its expected prediction for one input, computed in double. */
+static void accept(FILE *list, const char *name, const model *m, const float *x)
+{
+    unsigned char b[MAX_BYTES];
+    write_file("accept", name, b, encode(m, b));
+    uint32_t widths[MAX_LAYERS + 1] = {m->inputs};
+    for (uint32_t l = 0; l < m->layer_count; l++)
+        widths[l + 1] = m->outputs[l];
+    expect(list, name, m->params, (int)m->layer_count, widths, m->activation, x);
 }
 
 /* Offsets of the fields, for targeted damage. */
@@ -264,6 +282,438 @@ static void damaged(const model *base)
     edit_param("last-bias-infinity.nerve", base, base->stored_params - 1, 0x7F800000u);
 }
 
+/* Version 2: self-sized layer records with input and output shapes. */
+
+enum { V2_MAX_LAYERS = 16, RECORD = 36 };
+/* Offsets inside a record. */
+enum { R_SIZE = 0, R_KIND = 4, R_ACTIVATION = 8, R_INPUT = 12, R_OUTPUT = 24 };
+
+typedef struct {
+    uint32_t c, h, w;
+} shape;
+
+typedef struct {
+    uint32_t size, kind, activation;
+    shape in, out;
+    uint32_t pad; /* zero bytes written after the 36 of the record: a record that really is longer */
+} record;
+
+typedef struct {
+    uint32_t version, cost, layer_count;
+    record layer[V2_MAX_LAYERS];
+    uint64_t state[4];
+    uint64_t declared_params;
+    float params[4096];
+    size_t stored_params;
+} model2;
+
+/* The product of a shape, as a reader computing in 64 bits without checks would get it. */
+static uint64_t values(shape s) { return (uint64_t)s.c * s.h * s.w; }
+
+static size_t put_shape(unsigned char *b, size_t at, shape s)
+{
+    at = put32(b, at, s.c);
+    at = put32(b, at, s.h);
+    return put32(b, at, s.w);
+}
+
+static size_t encode2(const model2 *m, unsigned char *b)
+{
+    memcpy(b, "NERVEnet", 8);
+    size_t at = 8;
+    at = put32(b, at, m->version);
+    at = put32(b, at, m->cost);
+    at = put32(b, at, m->layer_count);
+    for (uint32_t l = 0; l < m->layer_count && l < V2_MAX_LAYERS; l++) {
+        const record *r = &m->layer[l];
+        at = put32(b, at, r->size);
+        at = put32(b, at, r->kind);
+        at = put32(b, at, r->activation);
+        at = put_shape(b, at, r->in);
+        at = put_shape(b, at, r->out);
+        memset(b + at, 0, r->pad);
+        at += r->pad;
+    }
+    for (int i = 0; i < 4; i++)
+        at = put64(b, at, m->state[i]);
+    at = put64(b, at, m->declared_params);
+    for (size_t k = 0; k < m->stored_params; k++) {
+        uint32_t bits;
+        memcpy(&bits, &m->params[k], 4);
+        at = put32(b, at, bits);
+    }
+    return put32(b, at, crc32(b, at));
+}
+
+static size_t at_record(const model2 *m, uint32_t layer)
+{
+    size_t at = 20;
+    for (uint32_t l = 0; l < layer && l < V2_MAX_LAYERS; l++)
+        at += RECORD + m->layer[l].pad;
+    return at;
+}
+static size_t at_state2(const model2 *m) { return at_record(m, m->layer_count); }
+static size_t at_count2(const model2 *m) { return at_state2(m) + 32; }
+static size_t at_params2(const model2 *m) { return at_count2(m) + 8; }
+
+/* in·out + out per layer, in wrapping arithmetic of the given width (32 or 64 bits). */
+static uint64_t wrapped_params(const model2 *m, int bits)
+{
+    uint64_t total = 0, mask = bits == 32 ? 0xFFFFFFFFu : UINT64_MAX;
+    for (uint32_t l = 0; l < m->layer_count; l++) {
+        uint64_t in = values(m->layer[l].in) & mask, out = values(m->layer[l].out) & mask;
+        total = (total + ((in * out) & mask) + out) & mask;
+    }
+    return total;
+}
+
+static uint64_t params_needed2(const model2 *m) { return wrapped_params(m, 64); }
+
+/* Declares `count` parameters and stores that many (16 when they would not fit), from a fixed stream. */
+static void set_params(model2 *m, uint64_t count, uint64_t seed)
+{
+    m->declared_params = count;
+    m->stored_params = count <= 4096 ? (size_t)count : 16;
+    fill_uniform(m->params, m->stored_params, seed, -1.5f, 1.5f);
+}
+
+/* A valid model: layer l reads shapes[l] and writes shapes[l + 1]; parameters from a fixed stream. */
+static model2 make2(uint32_t cost, int layers, const shape *shapes, const uint32_t *acts, uint64_t seed)
+{
+    model2 m = {.version = 2, .cost = cost, .layer_count = (uint32_t)layers};
+    for (int l = 0; l < layers; l++)
+        m.layer[l] = (record){.size = RECORD, .kind = 0, .activation = acts[l], .in = shapes[l], .out = shapes[l + 1]};
+    m.state[0] = 0x0123456789ABCDEFull ^ seed;
+    m.state[1] = 0x5EED5EED5EED5EEDull;
+    m.state[2] = seed * 0x9E3779B97F4A7C15ull;
+    m.state[3] = 7;
+    set_params(&m, params_needed2(&m), seed);
+    return m;
+}
+
+static void accept2(FILE *list, const char *name, const model2 *m, uint64_t input_seed)
+{
+    unsigned char b[MAX_BYTES];
+    write_file("accept", name, b, encode2(m, b));
+    uint32_t widths[V2_MAX_LAYERS + 1] = {(uint32_t)values(m->layer[0].in)}, acts[V2_MAX_LAYERS];
+    for (uint32_t l = 0; l < m->layer_count; l++) {
+        widths[l + 1] = (uint32_t)values(m->layer[l].out);
+        acts[l] = m->layer[l].activation;
+    }
+    float x[64];
+    fill_uniform(x, widths[0], input_seed, -2, 2);
+    expect(list, name, m->params, (int)m->layer_count, widths, acts, x);
+}
+
+static void reject2(const char *name, const model2 *m)
+{
+    unsigned char b[MAX_BYTES];
+    reject(name, b, encode2(m, b));
+}
+
+static void edit2(const char *name, const model2 *m, size_t at, uint32_t value)
+{
+    unsigned char b[MAX_BYTES];
+    size_t n = encode2(m, b);
+    put32(b, at, value);
+    reseal(b, n);
+    reject(name, b, n);
+}
+
+/* Damage to a valid multi-layer version-2 model, each under a valid CRC unless the CRC is the point. */
+static void damaged2(const model2 *base)
+{
+    unsigned char b[MAX_BYTES], c[2 * MAX_BYTES];
+    size_t n = encode2(base, b);
+    const size_t r0 = at_record(base, 0), r1 = at_record(base, 1), last = at_record(base, base->layer_count - 1);
+    model2 m;
+    shape s;
+
+    reject("v2-truncated-after-layer-count.nerve", b, r0);
+    reject("v2-truncated-in-record-size.nerve", b, r0 + 2);
+    reject("v2-truncated-after-record-size.nerve", b, r0 + 4);
+    reject("v2-truncated-in-activation.nerve", b, r0 + R_ACTIVATION + 1);
+    reject("v2-truncated-in-input-shape.nerve", b, r0 + R_INPUT + 6);
+    reject("v2-truncated-in-output-shape.nerve", b, r0 + R_OUTPUT + 9);
+    reject("v2-truncated-one-byte-short-of-first-record.nerve", b, r0 + RECORD - 1);
+    reject("v2-truncated-after-first-record.nerve", b, r1);
+    reject("v2-truncated-in-second-record-size.nerve", b, r1 + 2);
+    reject("v2-truncated-in-second-record-kind.nerve", b, r1 + R_KIND + 1);
+    reject("v2-truncated-in-second-record-input-shape.nerve", b, r1 + R_INPUT + 6);
+    reject("v2-truncated-in-second-record-output-shape.nerve", b, r1 + R_OUTPUT + 7);
+    reject("v2-truncated-one-byte-short-of-last-record.nerve", b, last + RECORD - 1);
+    reject("v2-truncated-after-last-record.nerve", b, at_state2(base));
+    reject("v2-truncated-in-generator-state.nerve", b, at_state2(base) + 13);
+    reject("v2-truncated-in-parameter-count.nerve", b, at_count2(base) + 3);
+    reject("v2-truncated-in-parameters.nerve", b, at_params2(base) + 4 * (base->stored_params / 2) + 2);
+    reject("v2-truncated-before-crc.nerve", b, n - 4);
+    reject("v2-truncated-by-one-byte.nerve", b, n - 1);
+
+    memcpy(c, b, n);
+    c[n] = 0;
+    reject("v2-trailing-byte.nerve", c, n + 1);
+    memcpy(c + n, b + r0, RECORD);
+    reject("v2-trailing-layer-record.nerve", c, n + RECORD);
+    memcpy(c + n, b, n);
+    reject("v2-two-models-back-to-back.nerve", c, 2 * n);
+    /* Trailing bytes under a CRC that covers them: the CRC at the end is right, the length is not. */
+    memcpy(c, b, n);
+    memset(c + n, 0, 4);
+    put32(c, n, crc32(c, n));
+    reject("v2-trailing-crc-of-whole-file.nerve", c, n + 4);
+
+    memcpy(c, b, n);
+    c[n - 1] ^= 0x80;
+    reject("v2-crc-wrong.nerve", c, n);
+    memcpy(c, b, n);
+    put32(c, n - 4, 0);
+    reject("v2-crc-zero.nerve", c, n);
+    /* A hidden shape rearranged on both of its sides: the counts and the chain still agree, only the CRC
+     * is wrong. */
+    m = *base;
+    s = m.layer[0].out;
+    m.layer[0].out = m.layer[1].in = (shape){s.w, s.c, s.h};
+    n = encode2(&m, c);
+    memcpy(c + n - 4, b + n - 4, 4);
+    reject("v2-hidden-shape-rearranged-crc-stale.nerve", c, n);
+    memcpy(c, b, n);
+    c[r0 + R_ACTIVATION] ^= 0x01;
+    reject("v2-activation-changed-crc-stale.nerve", c, n);
+    memcpy(c, b, n);
+    c[at_params2(base) + 5] ^= 0x10;
+    reject("v2-parameter-changed-crc-stale.nerve", c, n);
+
+    edit2("v2-version-0.nerve", base, AT_VERSION, 0);
+    edit2("v2-version-1.nerve", base, AT_VERSION, 1);
+    edit2("v2-version-3.nerve", base, AT_VERSION, 3);
+    edit2("v2-version-max.nerve", base, AT_VERSION, 0xFFFFFFFFu);
+    edit2("v2-cost-3.nerve", base, AT_COST, 3);
+    edit2("v2-cost-max.nerve", base, AT_COST, 0xFFFFFFFFu);
+    edit2("v2-layer-count-0.nerve", base, AT_LAYERS, 0);
+    edit2("v2-layer-count-4097.nerve", base, AT_LAYERS, 4097);
+    edit2("v2-layer-count-max.nerve", base, AT_LAYERS, 0xFFFFFFFFu);
+    edit2("v2-layer-count-one-too-many.nerve", base, AT_LAYERS, base->layer_count + 1);
+    edit2("v2-layer-count-one-too-few.nerve", base, AT_LAYERS, base->layer_count - 1);
+
+    /* Record sizes other than a dense layer's 36. */
+    edit2("v2-record-size-0.nerve", base, r0 + R_SIZE, 0);
+    edit2("v2-record-size-4.nerve", base, r0 + R_SIZE, 4);
+    edit2("v2-record-size-35.nerve", base, r0 + R_SIZE, 35);
+    edit2("v2-record-size-37.nerve", base, r0 + R_SIZE, 37);
+    edit2("v2-record-size-72.nerve", base, r0 + R_SIZE, 72);
+    edit2("v2-record-size-2p31.nerve", base, r0 + R_SIZE, 0x80000000u);
+    edit2("v2-record-size-max.nerve", base, r0 + R_SIZE, 0xFFFFFFFFu);
+    edit2("v2-record-size-size-of-rest-of-file.nerve", base, r0 + R_SIZE, (uint32_t)(n - r0));
+    edit2("v2-second-record-size-35.nerve", base, r1 + R_SIZE, 35);
+    edit2("v2-last-record-size-37.nerve", base, last + R_SIZE, 37);
+    m = *base;
+    m.layer[0].size = 37;
+    m.layer[0].pad = 1;
+    reject2("v2-record-size-37-with-37-bytes.nerve", &m);
+    m.layer[0].size = 40;
+    m.layer[0].pad = 4;
+    reject2("v2-record-size-40-with-40-bytes.nerve", &m);
+    m.layer[0].size = RECORD;
+    reject2("v2-record-size-36-followed-by-4-bytes.nerve", &m);
+    m = *base;
+    m.layer[m.layer_count - 1].size = 48;
+    m.layer[m.layer_count - 1].pad = 12;
+    reject2("v2-last-record-size-48-with-48-bytes.nerve", &m);
+
+    /* Kinds and activations the format does not define. */
+    edit2("v2-layer-kind-1.nerve", base, r0 + R_KIND, 1);
+    edit2("v2-layer-kind-max.nerve", base, r0 + R_KIND, 0xFFFFFFFFu);
+    edit2("v2-second-layer-kind-1.nerve", base, r1 + R_KIND, 1);
+    m = *base;
+    m.layer[0].kind = 1;
+    m.layer[0].size = 48;
+    m.layer[0].pad = 12;
+    reject2("v2-layer-kind-1-with-fields-of-its-own.nerve", &m);
+    edit2("v2-activation-7.nerve", base, r0 + R_ACTIVATION, 7);
+    edit2("v2-activation-max.nerve", base, r0 + R_ACTIVATION, 0xFFFFFFFFu);
+    edit2("v2-last-activation-7.nerve", base, last + R_ACTIVATION, 7);
+
+    /* Shapes: zeros, breaks in the chain, too many values. */
+    static const char *field[] = {"channels", "height", "width"};
+    for (int side = 0; side < 2; side++)
+        for (int f = 0; f < 3; f++) {
+            char name[128];
+            snprintf(name, sizeof name, "v2-%s-%s-0.nerve", side ? "output" : "input", field[f]);
+            edit2(name, base, r0 + (side ? R_OUTPUT : R_INPUT) + 4 * (size_t)f, 0);
+        }
+    m = *base;
+    m.layer[0].out.h = 0;
+    m.layer[1].in.h = 0;
+    reject2("v2-hidden-shape-height-0-on-both-sides.nerve", &m);
+    m = *base;
+    m.layer[1].in.c += 1;
+    set_params(&m, params_needed2(&m), 6);
+    reject2("v2-input-shape-not-previous-output-parameters-to-match.nerve", &m);
+    m = *base;
+    s = m.layer[1].in;
+    m.layer[1].in = (shape){s.w, s.c, s.h};
+    reject2("v2-input-shape-same-count-other-arrangement.nerve", &m);
+    m = *base;
+    m.layer[1].in = (shape){(uint32_t)values(s), 1, 1};
+    reject2("v2-input-shape-flattened-previous-output.nerve", &m);
+    m = *base;
+    m.layer[m.layer_count - 1].in.w += 1;
+    set_params(&m, params_needed2(&m), 5);
+    reject2("v2-last-input-shape-wider-parameters-to-match.nerve", &m);
+
+    /* Parameter counts that disagree with the layers. */
+    m = *base;
+    m.declared_params = m.stored_params = base->stored_params + 1;
+    reject2("v2-parameter-count-one-more-than-layers.nerve", &m);
+    m.declared_params = m.stored_params = base->stored_params - 1;
+    reject2("v2-parameter-count-one-less-than-layers.nerve", &m);
+    m.declared_params = m.stored_params = 0;
+    reject2("v2-parameter-count-0.nerve", &m);
+    m = *base;
+    m.declared_params = base->stored_params + 1;
+    reject2("v2-parameter-count-one-more-than-stored.nerve", &m);
+    m.declared_params = (uint64_t)1 << 62;
+    reject2("v2-parameter-count-2p62.nerve", &m);
+    m.declared_params = UINT64_MAX;
+    reject2("v2-parameter-count-max.nerve", &m);
+
+    /* Non-finite parameters. */
+    m = *base;
+    memcpy(&m.params[0], &(uint32_t){0x7FC00000u}, 4);
+    reject2("v2-weight-nan.nerve", &m);
+    m = *base;
+    memcpy(&m.params[m.stored_params - 1], &(uint32_t){0xFF800000u}, 4);
+    reject2("v2-last-bias-minus-infinity.nerve", &m);
+}
+
+/* One-layer models whose shape products pass 2^24, or overflow 32 or 64 bits. Each declares (and holds, when
+ * small) the parameter count a reader computing in wrapping arithmetic of that width would expect, so only
+ * the shape checks stand in the way. */
+static void oversized2(void)
+{
+    static const struct {
+        const char *name;
+        shape in, out;
+        int bits;
+    } cases[] = {
+        {"v2-input-2p24-plus-1-values.nerve", {1, 1, (1u << 24) + 1}, {1, 1, 1}, 64},
+        {"v2-input-4097x4096x1-values.nerve", {4097, 4096, 1}, {1, 1, 1}, 64},
+        {"v2-input-256x256x257-values.nerve", {256, 256, 257}, {1, 1, 1}, 64},
+        {"v2-output-2p24-plus-1-values.nerve", {1, 1, 1}, {(1u << 24) + 1, 1, 1}, 64},
+        {"v2-output-2049x2049x4-values.nerve", {1, 1, 1}, {2049, 2049, 4}, 64},
+        {"v2-input-2p32-values-wraps-32-bits-to-0.nerve", {65536, 65536, 1}, {1, 1, 1}, 32},
+        {"v2-input-wraps-32-bits-to-2.nerve", {3, 0x55555556u, 1}, {1, 1, 1}, 32},
+        {"v2-output-wraps-32-bits-to-2.nerve", {2, 1, 1}, {1, 0x55555556u, 3}, 32},
+        {"v2-input-height-width-wrap-32-bits-to-1.nerve", {1, 0xFFFFFFFFu, 0xFFFFFFFFu}, {1, 1, 1}, 32},
+        {"v2-input-2p63-values.nerve", {2, 0x80000000u, 0x80000000u}, {1, 1, 1}, 64},
+        {"v2-input-wraps-64-bits-to-4.nerve", {27905, 197908, 3340214413u}, {1, 1, 1}, 64},
+        {"v2-output-wraps-64-bits-to-4.nerve", {1, 1, 1}, {3340214413u, 197908, 27905}, 64},
+        {"v2-input-2p64-values-wraps-64-bits-to-0.nerve", {0x400000u, 0x200000u, 0x200000u}, {1, 1, 1}, 64},
+        {"v2-input-max-cubed.nerve", {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu}, {1, 1, 1}, 64},
+        /* Shapes within 2^24 values, but more parameters than 2^31 − 1. */
+        {"v2-layer-2p24-to-2p24.nerve", {1, 4096, 4096}, {4096, 1, 4096}, 64},
+        {"v2-layer-just-over-2p31-parameters.nerve", {46341, 1, 1}, {1, 1, 46341}, 64},
+    };
+    const uint32_t act[] = {NERVE_ACT_LINEAR};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        shape shapes[] = {cases[i].in, cases[i].out};
+        model2 m = make2(NERVE_COST_QUADRATIC, 1, shapes, act, 300 + i);
+        set_params(&m, wrapped_params(&m, cases[i].bits), 300 + i);
+        reject2(cases[i].name, &m);
+    }
+
+    /* The 32-bit wrap in a hidden shape, consistent on both sides of it. */
+    const shape hidden[] = {{2, 1, 1}, {3, 0x55555556u, 1}, {1, 1, 1}};
+    const uint32_t acts[] = {NERVE_ACT_RELU, NERVE_ACT_LINEAR};
+    model2 m = make2(NERVE_COST_QUADRATIC, 2, hidden, acts, 320);
+    set_params(&m, wrapped_params(&m, 32), 320);
+    reject2("v2-hidden-shape-wraps-32-bits-to-2.nerve", &m);
+
+    /* Two layers within bounds whose parameters together pass 2^31 − 1. */
+    const shape two[] = {{1, 1, 1}, {1, 4096, 4096}, {1, 1, 127}};
+    m = make2(NERVE_COST_QUADRATIC, 2, two, acts, 321);
+    reject2("v2-parameters-over-2p31-across-layers.nerve", &m);
+}
+
+static void version2(FILE *list)
+{
+    const shape s2 = {2, 1, 1}, s1 = {1, 1, 1};
+
+    const shape sig_shapes[] = {s2, s2, s1};
+    const uint32_t sig_acts[] = {NERVE_ACT_SIGMOID, NERVE_ACT_SIGMOID};
+    model2 sigmoid = make2(NERVE_COST_CROSS_ENTROPY, 2, sig_shapes, sig_acts, 101);
+    accept2(list, "v2-sigmoid-2-2-1-cross-entropy.nerve", &sigmoid, 201);
+
+    const shape soft_shapes[] = {{3, 2, 2}, {1, 1, 4}};
+    const uint32_t soft_acts[] = {NERVE_ACT_SOFTMAX};
+    model2 softmax = make2(NERVE_COST_LOG_LIKELIHOOD, 1, soft_shapes, soft_acts, 102);
+    accept2(list, "v2-softmax-3x2x2-to-1x1x4-log-likelihood.nerve", &softmax, 202);
+
+    const shape chain_shapes[] = {{1, 2, 2}, {2, 1, 2}, {1, 4, 1}, {2, 2, 1}, {4, 1, 1}, {1, 1, 3}, {2, 1, 1}};
+    const uint32_t chain_acts[] = {NERVE_ACT_RELU,   NERVE_ACT_LEAKY_RELU, NERVE_ACT_TANH,
+                                   NERVE_ACT_LINEAR, NERVE_ACT_SOFTMAX,    NERVE_ACT_SIGMOID};
+    model2 chain = make2(NERVE_COST_CROSS_ENTROPY, 6, chain_shapes, chain_acts, 103);
+    accept2(list, "v2-every-activation-chain-of-shapes.nerve", &chain, 203);
+
+    const shape step_shapes[] = {s2, {1, 3, 1}, s1};
+    const uint32_t step_acts[] = {NERVE_ACT_STEP, NERVE_ACT_LINEAR};
+    model2 step = make2(NERVE_COST_QUADRATIC, 2, step_shapes, step_acts, 104);
+    accept2(list, "v2-step-hidden-layer-quadratic.nerve", &step, 204);
+
+    const shape image_shapes[] = {{2, 3, 4}, {2, 2, 2}, {1, 1, 2}};
+    const uint32_t image_acts[] = {NERVE_ACT_SIGMOID, NERVE_ACT_TANH};
+    model2 image = make2(NERVE_COST_QUADRATIC, 2, image_shapes, image_acts, 105);
+    accept2(list, "v2-2x3x4-input-tanh-output-quadratic.nerve", &image, 205);
+
+    const shape sq_shapes[] = {{4, 1, 1}, {1, 1, 5}};
+    const uint32_t sq_acts[] = {NERVE_ACT_SOFTMAX};
+    model2 soft_quadratic = make2(NERVE_COST_QUADRATIC, 1, sq_shapes, sq_acts, 106);
+    accept2(list, "v2-softmax-output-quadratic.nerve", &soft_quadratic, 206);
+
+    const shape one_shapes[] = {s1, s1};
+    const uint32_t one_acts[] = {NERVE_ACT_RELU};
+    model2 one = make2(NERVE_COST_QUADRATIC, 1, one_shapes, one_acts, 109);
+    accept2(list, "v2-one-input-one-output-relu.nerve", &one, 207);
+
+    shape deep_shapes[V2_MAX_LAYERS + 1];
+    uint32_t deep_acts[V2_MAX_LAYERS];
+    static const shape cycle[] = {{3, 1, 1}, {1, 3, 1}, {1, 1, 3}, {2, 1, 1}, {1, 1, 2}, {1, 2, 1}};
+    static const uint32_t act_cycle[] = {NERVE_ACT_TANH, NERVE_ACT_LEAKY_RELU, NERVE_ACT_SIGMOID, NERVE_ACT_LINEAR,
+                                         NERVE_ACT_RELU};
+    for (int l = 0; l <= V2_MAX_LAYERS; l++)
+        deep_shapes[l] = cycle[l % 6];
+    for (int l = 0; l < V2_MAX_LAYERS; l++)
+        deep_acts[l] = act_cycle[l % 5];
+    deep_acts[V2_MAX_LAYERS - 1] = NERVE_ACT_SIGMOID;
+    model2 deep = make2(NERVE_COST_CROSS_ENTROPY, V2_MAX_LAYERS, deep_shapes, deep_acts, 108);
+    accept2(list, "v2-sixteen-layers.nerve", &deep, 208);
+
+    model2 max_state = sigmoid;
+    memset(max_state.state, 0xFF, sizeof max_state.state);
+    accept2(list, "v2-generator-state-all-ones.nerve", &max_state, 201);
+
+    damaged2(&chain);
+    oversized2();
+
+    /* Cost/activation pairs the costs do not admit. */
+    model2 m = softmax;
+    m.cost = NERVE_COST_CROSS_ENTROPY;
+    reject2("v2-softmax-with-cross-entropy.nerve", &m);
+    m = sigmoid;
+    m.cost = NERVE_COST_LOG_LIKELIHOOD;
+    reject2("v2-sigmoid-with-log-likelihood.nerve", &m);
+    m = image;
+    m.cost = NERVE_COST_CROSS_ENTROPY;
+    reject2("v2-tanh-with-cross-entropy.nerve", &m);
+    m = step;
+    m.cost = NERVE_COST_LOG_LIKELIHOOD;
+    reject2("v2-linear-with-log-likelihood.nerve", &m);
+    m = sigmoid;
+    m.layer_count = 0;
+    m.declared_params = m.stored_params = 0;
+    reject2("v2-zero-layers.nerve", &m);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -305,6 +755,7 @@ int main(int argc, char **argv)
     memset(zero_state.state, 0, sizeof zero_state.state);
     accept(list, "generator-state-all-zero.nerve", &zero_state, x2);
 
+    version2(list);
     fclose(list);
     damaged(&chain);
 
