@@ -133,7 +133,7 @@ package final class WorkerTeam: @unchecked Sendable {
             guard chunk < job.chunks else { return }
             job.body(chunk)
             if job.done.add(1, ordering: .acquiringAndReleasing).newValue == job.chunks {
-                lock.withLock { pthread_cond_signal(jobFinished) }
+                lock.withLock { _ = pthread_cond_signal(jobFinished) }
             }
         }
     }
