@@ -48,9 +48,9 @@ final class Backpropagation {
         }
     }
 
-    /// Backward pass after `forward`: writes the gradient of the batch's mean cost (regularisation excluded)
-    /// into `gradient`, laid out like the network's parameters.
-    func backward(rows: Int, into gradient: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
+    /// Backward pass after `forward`: hands the gradient of the batch's mean cost (regularisation excluded) to
+    /// `gradient`, a sink laid out like the network's parameters.
+    func backward(rows: Int, into gradient: GradientSink, team: WorkerTeam?) {
         let layers = network.layers
         let last = layers.count - 1
         network.cost.outputError(outputs: finalOutputs, targets: targets.base, activation: layers[last].activation,
@@ -65,7 +65,7 @@ final class Backpropagation {
             let below = i > 0 ? deltas[i - 1].base : nil
             layer.backward(input: input(ofLayer: i), delta: deltas[i].base, rows: rows,
                            parameters: network.parameters(ofLayer: i), inputGradient: below,
-                           parameterGradient: gradient + network.offsets[i], team: team)
+                           gradient: gradient.advanced(by: network.offsets[i]), team: team)
             if let below {
                 let previous = layers[i - 1]
                 if let mask = masks[i - 1]?.base {
@@ -98,7 +98,7 @@ extension Network {
         var unused = random
         pass.forward(rows: samples.count, dropout: 0, random: &unused, team: nil)
         let gradient = try FloatBuffer(count: parameterCount)
-        pass.backward(rows: samples.count, into: gradient.base, team: nil)
+        pass.backward(rows: samples.count, into: GradientSink(block: gradient.base), team: nil)
         return Array(gradient.buffer)
     }
 }

@@ -22,18 +22,23 @@ package struct DenseLayer: Layer {
         MatrixProduct.forward(input, rows: rows, k: k, weights: parameters, n: m, into: z, team: team)
     }
 
-    package func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
-                         parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         parameterGradient: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
+    package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
+                          parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+                          gradient: GradientSink, team: WorkerTeam?) {
         if let inputGradient {
             MatrixProduct.inputGradient(delta, rows: rows, m: m, weights: parameters, k: k, into: inputGradient,
                                         team: team)
         }
-        MatrixProduct.weightGradient(delta, input, rows: rows, m: m, k: k, into: parameterGradient, team: team)
+        // δ is no longer needed as it is: scaling it scales both parameter gradients.
+        if gradient.scale != 1 {
+            for i in 0..<(rows * m) { delta[i] *= gradient.scale }
+        }
+        MatrixProduct.weightGradient(delta, input, rows: rows, m: m, k: k, into: gradient.block,
+                                     accumulate: gradient.accumulate, team: team)
         // ∂C/∂b_j = Σ_r δ_rj, summed in row order.
-        let bias = parameterGradient + weightCount
-        bias.update(from: delta, count: m)
-        for r in 1..<max(rows, 1) {
+        let bias = gradient.block + weightCount
+        if !gradient.accumulate { bias.update(repeating: 0, count: m) }
+        for r in 0..<rows {
             let d = delta + r * m
             for j in 0..<m { bias[j] += d[j] }
         }

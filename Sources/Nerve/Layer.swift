@@ -16,11 +16,11 @@ package protocol Layer: Sendable {
                  into z: UnsafeMutablePointer<Float>, team: WorkerTeam?)
 
     /// Given δ = ∂C/∂z for `rows` samples, writes ∂C/∂input to `inputGradient` when asked (BP2 before the
-    /// previous layer's activation derivative) and this layer's parameter gradient summed over the rows
-    /// (BP3, BP4) to `parameterGradient`, overwriting it.
-    func backward(input: UnsafePointer<Float>, delta: UnsafePointer<Float>, rows: Int,
+    /// previous layer's activation derivative), then hands this layer's parameter gradient summed over the
+    /// rows (BP3, BP4) to `gradient`. δ may be overwritten once ∂C/∂input is written.
+    func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                   parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                  parameterGradient: UnsafeMutablePointer<Float>, team: WorkerTeam?)
+                  gradient: GradientSink, team: WorkerTeam?)
 }
 
 extension Layer {
@@ -28,4 +28,25 @@ extension Layer {
     package var inputs: Int { spec.input.count! }
     package var outputs: Int { spec.output.count! }
     package var activation: Activation { spec.activation }
+}
+
+/// Where a layer's parameter gradient g goes: block ← scale·g, or block ← block + scale·g when accumulating.
+/// A plain gradient is scale 1 into a gradient buffer; plain gradient descent (no momentum, no regularisation)
+/// is scale −η accumulated straight into the parameters, which saves a pass over every parameter per
+/// mini-batch (about 8 % of workload A's training time).
+package struct GradientSink {
+    package let block: UnsafeMutablePointer<Float>
+    package let scale: Float
+    package let accumulate: Bool
+
+    package init(block: UnsafeMutablePointer<Float>, scale: Float = 1, accumulate: Bool = false) {
+        self.block = block
+        self.scale = scale
+        self.accumulate = accumulate
+    }
+
+    /// The same sink for the block that starts `offset` parameters further on.
+    func advanced(by offset: Int) -> GradientSink {
+        GradientSink(block: block + offset, scale: scale, accumulate: accumulate)
+    }
 }

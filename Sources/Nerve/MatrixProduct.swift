@@ -23,20 +23,21 @@ enum MatrixProduct {
         }
     }
 
-    /// dW = Δᵀ · X summed over the rows: Δ is rows × m, X is rows × k, dW is m × k. The rows (the batch)
-    /// are the summed dimension, so they are never split: training is the same on any number of threads.
+    /// dW = Δᵀ · X summed over the rows (or dW += Δᵀ · X): Δ is rows × m, X is rows × k, dW is m × k. The
+    /// rows (the batch) are the summed dimension, so they are never split: training is the same on any number
+    /// of threads.
     static func weightGradient(_ delta: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, m: Int, k: Int,
-                               into dw: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
+                               into dw: UnsafeMutablePointer<Float>, accumulate: Bool = false, team: WorkerTeam?) {
         share(m: m, n: k, k: rows, team: team) { r, c in
             nerve_gemm_nn(Int64(r.count), Int64(c.count), Int64(rows), delta + r.lowerBound, 1, m,
-                          x + c.lowerBound, k, dw + r.lowerBound * k + c.lowerBound, k, 0)
+                          x + c.lowerBound, k, dw + r.lowerBound * k + c.lowerBound, k, accumulate ? 1 : 0)
         }
     }
 
     /// Cuts an m × n result (each element a sum of k products) into blocks fixed by (m, n, k) alone and hands
     /// them to the team, or computes it whole when it is too small to share.
     private static func share(m: Int, n: Int, k: Int, team: WorkerTeam?,
-                              _ block: @escaping (Range<Int>, Range<Int>) -> Void) {
+                              _ block: (Range<Int>, Range<Int>) -> Void) {
         guard m > 0, n > 0 else { return }
         let work = m * n * max(k, 1)
         guard let team, work >= Tuning.minimumParallelWork else {
@@ -51,17 +52,18 @@ enum MatrixProduct {
         }
     }
 
-    /// Blocks of rows (multiples of 8) and columns (multiples of 16, whole vectors) of about
-    /// Tuning.productChunkWork multiply-adds each.
+    /// Blocks of rows (multiples of Tuning.rowMultiple, so the kernels' register tiles fit whole) and columns
+    /// (multiples of 16, whole vectors) of about Tuning.productChunkWork multiply-adds each. Rows are split
+    /// first: a block of whole rows keeps the kernels' column panels long.
     struct Grid {
         let rowBlock: Int, columnBlock: Int, rowBlocks: Int, columnBlocks: Int
 
         init(m: Int, n: Int, work: Int) {
             let wanted = min(max(work / Tuning.productChunkWork, 1), Tuning.maxProductChunks)
-            let rowParts = min(wanted, max(1, m / 8))
-            rowBlock = roundUp(divideRoundingUp(m, rowParts), to: 8)
+            let rowParts = min(wanted, max(1, m / Tuning.rowMultiple))
+            rowBlock = roundUp(divideRoundingUp(m, rowParts), to: Tuning.rowMultiple)
             rowBlocks = divideRoundingUp(m, rowBlock)
-            let columnParts = min(divideRoundingUp(wanted, rowBlocks), max(1, n / 16))
+            let columnParts = max(1, min(wanted / rowBlocks, n / 16))
             columnBlock = roundUp(divideRoundingUp(n, columnParts), to: 16)
             columnBlocks = divideRoundingUp(n, columnBlock)
         }

@@ -35,7 +35,7 @@ enum Stages {
     }
 
     private static func forEachRowBlock(rows: Int, columns: Int, team: WorkerTeam?,
-                                        _ body: @escaping (Range<Int>) -> Void) {
+                                        _ body: (Range<Int>) -> Void) {
         let perBlock = max(1, Tuning.elementChunk / max(columns, 1))
         guard let team, rows * columns >= Tuning.minimumParallelElements, rows > perBlock else {
             body(0..<rows)

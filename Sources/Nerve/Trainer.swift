@@ -47,6 +47,8 @@ private final class TrainingRun {
     let optimizer: any Optimizer
     let regularization: Regularization
     let gradient: FloatBuffer
+    /// Plain gradient descent adds −η·g straight into the parameters (see GradientSink).
+    let fusedDescent: Bool
     let order: IndexBuffer
     /// Parameters after the last epoch that ended finite, and after the best evaluation (early stopping).
     let lastGood: FloatBuffer
@@ -67,7 +69,8 @@ private final class TrainingRun {
                                    dropout: options.dropout > 0)
         optimizer = try makeOptimizer(options, parameterCount: count)
         regularization = Regularization(l2: options.l2, l1: options.l1, samples: data.count)
-        gradient = try FloatBuffer(count: count, zeroed: false)
+        fusedDescent = optimizer is GradientDescent && !regularization.isActive
+        gradient = try FloatBuffer(count: fusedDescent ? 0 : count, zeroed: false)
         order = try IndexBuffer(count: data.count)
         for i in 0..<data.count { order.base[i] = Int32(i) }
         lastGood = try FloatBuffer(count: count, zeroed: false)
@@ -104,8 +107,13 @@ private final class TrainingRun {
                 running.add(outputs: pass.finalOutputs, targets: pass.targets.base, rows: rows,
                             columns: network.outputSize, cost: network.cost, activation: network.outputActivation)
             }
-            pass.backward(rows: rows, into: gradient.base, team: team)
-            step()
+            if fusedDescent {
+                pass.backward(rows: rows, into: GradientSink(block: network.parameters.base, scale: -learningRate,
+                                                             accumulate: true), team: team)
+            } else {
+                pass.backward(rows: rows, into: GradientSink(block: gradient.base), team: team)
+                step()
+            }
             start += rows
         }
         return running

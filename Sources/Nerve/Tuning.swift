@@ -4,7 +4,10 @@ enum Tuning {
     /// Multiply-adds per chunk of a matrix product. Claiming a chunk costs one atomic add (~20 ns) and a
     /// chunk this size takes about 3 µs on one Zen 4 core, so a late helper costs the caller at most that,
     /// while a product of workload A's first layer (10 × 784 × 100) still splits into a handful of chunks.
-    static let productChunkWork = 1 << 16
+    static let productChunkWork = 1 << 18
+
+    /// Row blocks are multiples of this: 24 holds whole register tiles of 3, 4, 6 and 8 rows.
+    static let rowMultiple = 24
 
     /// At most this many chunks per product, so bookkeeping stays small for huge products.
     static let maxProductChunks = 256
@@ -36,7 +39,7 @@ enum Tuning {
 
     /// A wait for helpers longer than this means one was off its core (a chunk takes a few microseconds);
     /// the caller then works alone for minimumSoloSeconds, doubling up to maximumSoloSeconds while it recurs.
-    static let stallSeconds = 300e-6
+    static let stallSeconds = 100e-6
     static let minimumSoloSeconds = 0.01
     static let maximumSoloSeconds = 1.0
 

@@ -25,10 +25,11 @@ package final class WorkerTeam: @unchecked Sendable {
     private var soloPeriod = 0.0
 
     /// One call of `run`: its chunk count, its body and the claim counters. Helpers hold a reference while
-    /// they look for chunks, so a new job never shares counters with an old one.
+    /// they look for chunks, so a new job never shares counters with an old one. The body is the caller's
+    /// non-escaping closure: `run` drops it once every chunk is done, and no thread reads it after that.
     private final class Job {
         let chunks: Int
-        let body: (Int) -> Void
+        var body: ((Int) -> Void)?
         let next = Atomic<Int>(0)
         let done = Atomic<Int>(0)
 
@@ -83,35 +84,34 @@ package final class WorkerTeam: @unchecked Sendable {
 
     /// Runs body(0) … body(chunks − 1), each exactly once, on whichever threads claim them; returns when all
     /// are done.
-    func run(chunks: Int, _ body: @escaping (Int) -> Void) {
-        guard chunks > 1, !helpers.isEmpty else {
+    func run(chunks: Int, _ body: (Int) -> Void) {
+        guard chunks > 1, !helpers.isEmpty, monotonicSeconds() >= soloUntil else {
             for chunk in 0..<max(chunks, 0) { body(chunk) }
             return
         }
-        let job = Job(chunks: chunks, body: body)
-        guard monotonicSeconds() >= soloUntil else {
-            work(on: job)
-            return
-        }
-        lock.withLock {
-            self.job = job
-            generation.add(1, ordering: .releasing)
-            pthread_cond_broadcast(workPosted)
-        }
-        work(on: job)
-        let claimed = monotonicSeconds()
-        var spins = 0
-        while job.done.load(ordering: .acquiring) < chunks {
-            if spins < Tuning.spinsBeforeSleeping {
-                spins += 1
-                continue
-            }
+        withoutActuallyEscaping(body) { body in
+            let job = Job(chunks: chunks, body: body)
             lock.withLock {
-                while job.done.load(ordering: .acquiring) < chunks { pthread_cond_wait(jobFinished, lock.raw) }
+                self.job = job
+                generation.add(1, ordering: .releasing)
+                pthread_cond_broadcast(workPosted)
             }
+            work(on: job)
+            let claimed = monotonicSeconds()
+            var spins = 0
+            while job.done.load(ordering: .acquiring) < chunks {
+                if spins < Tuning.spinsBeforeSleeping {
+                    spins += 1
+                    continue
+                }
+                lock.withLock {
+                    while job.done.load(ordering: .acquiring) < chunks { pthread_cond_wait(jobFinished, lock.raw) }
+                }
+            }
+            lock.withLock { self.job = nil }
+            job.body = nil
+            adjustSharing(waited: monotonicSeconds() - claimed)
         }
-        lock.withLock { self.job = nil }
-        adjustSharing(waited: monotonicSeconds() - claimed)
     }
 
     /// A helper that held the caller up for long was off its core, most likely because another process wants
@@ -131,7 +131,7 @@ package final class WorkerTeam: @unchecked Sendable {
         while true {
             let chunk = job.next.add(1, ordering: .relaxed).oldValue
             guard chunk < job.chunks else { return }
-            job.body(chunk)
+            job.body?(chunk)
             if job.done.add(1, ordering: .acquiringAndReleasing).newValue == job.chunks {
                 lock.withLock { _ = pthread_cond_signal(jobFinished) }
             }
@@ -170,14 +170,14 @@ extension WorkerTeam {
     }
 
     /// Splits `count` elements into fixed chunks of Tuning.elementChunk and runs body(range) for each.
-    func forEachRange(_ count: Int, _ body: @escaping (Range<Int>) -> Void) {
+    func forEachRange(_ count: Int, _ body: (Range<Int>) -> Void) {
         let chunk = Tuning.elementChunk
         run(chunks: (count + chunk - 1) / chunk) { i in body(i * chunk..<min(count, (i + 1) * chunk)) }
     }
 }
 
 /// Element-wise work over `count` elements: shared by the team when long enough, otherwise run here.
-func forEachRange(_ count: Int, team: WorkerTeam?, _ body: @escaping (Range<Int>) -> Void) {
+func forEachRange(_ count: Int, team: WorkerTeam?, _ body: (Range<Int>) -> Void) {
     if let team, count >= Tuning.minimumParallelElements {
         team.forEachRange(count, body)
     } else if count > 0 {
