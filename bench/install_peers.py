@@ -4,7 +4,10 @@ peer could not be installed (run.py then prints the reason in place of its figur
     python3 install_peers.py build/peers.json
 
 - FANN 2.2 from Debian's libfann-dev.
+- OpenBLAS from Debian's libopenblas-dev, for sgemm_floor's measure of what sgemm achieves on this machine
+  (Nerve itself does not use it).
 - scikit-learn from PyPI.
+- threadpoolctl from PyPI, with which the Python peers report the BLAS kernels and thread counts they run.
 - PyTorch only as a CPU-only build. PyPI's default Linux wheel of torch depends on a dozen CUDA packages of
   several GB in all; when the package index offers a "+cpu" build (e.g. through a configured find-links
   directory) that one is used, otherwise torch is skipped rather than downloading the CUDA stack.
@@ -25,22 +28,39 @@ def installed(module):
     return importlib.util.find_spec(module) is not None
 
 
-def install_fann():
-    if os.path.exists("/usr/include/floatfann.h"):
+def apt_install(package, *headers):
+    """Installs a Debian package unless one of the headers it provides is already there."""
+    if any(os.path.exists(header) for header in headers):
         return None
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "libfann-dev"], env=env).returncode != 0:
-        return "apt-get install libfann-dev failed"
+    if subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", package], env=env).returncode != 0:
+        return f"apt-get install {package} failed"
+    return None
+
+
+def install_fann():
+    return apt_install("libfann-dev", "/usr/include/floatfann.h")
+
+
+def install_openblas():
+    return apt_install("libopenblas-dev", "/usr/include/x86_64-linux-gnu/cblas.h", "/usr/include/cblas.h")
+
+
+def pip_install(module, package):
+    if installed(module):
+        return None
+    if subprocess.run(PIP + ["install", "-q", package]).returncode != 0:
+        return f"pip install {package} failed"
     return None
 
 
 def install_scikit_learn():
-    if installed("sklearn"):
-        return None
-    if subprocess.run(PIP + ["install", "-q", "scikit-learn"]).returncode != 0:
-        return "pip install scikit-learn failed"
-    return None
+    return pip_install("sklearn", "scikit-learn")
+
+
+def install_threadpoolctl():
+    return pip_install("threadpoolctl", "threadpoolctl")
 
 
 def _plan(requirement):
@@ -83,7 +103,8 @@ def install_torch():
 
 def main():
     status_path = sys.argv[1] if len(sys.argv) > 1 else "peers.json"
-    reasons = {"fann": install_fann(), "sklearn": install_scikit_learn(), "torch": install_torch()}
+    reasons = {"fann": install_fann(), "openblas": install_openblas(), "sklearn": install_scikit_learn(),
+               "threadpoolctl": install_threadpoolctl(), "torch": install_torch()}
     for name, reason in reasons.items():
         print(f"{name}: {'ready' if reason is None else reason}", file=sys.stderr)
     os.makedirs(os.path.dirname(os.path.abspath(status_path)), exist_ok=True)

@@ -4,6 +4,8 @@ import importlib.util
 import os
 import sys
 
+from workloads import NERVE_THREADS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -33,7 +35,6 @@ def cpu_flags():
 
 class Library:
     key = label = ""
-    environment = {}  # extra environment variables for the library's process
 
     def available(self, settings):
         """None when the library can run here, else the reason it cannot."""
@@ -48,27 +49,19 @@ class Library:
 
 
 class Nerve(Library):
-    key, label = "nerve", "Nerve"
+    """Nerve through nerve_bench, with a given thread count (training option `threads`, nerve_set_threads)."""
+
+    def __init__(self, threads=1):
+        self.threads = threads
+        self.key = "nerve" if threads == 1 else f"nerve-{threads}"
+        self.label = f"Nerve ({threads} thread{'s' if threads > 1 else ''})"
 
     def available(self, settings):
         return None if os.path.exists(os.path.join(settings.build, "nerve_bench")) else "nerve_bench not built"
 
     def command(self, workload, settings):
         return [os.path.join(settings.build, "nerve_bench"), f"epochs={settings.epochs}"] + \
-            _workload_arguments(workload, settings)
-
-
-class NerveWithAvx512Blas(Nerve):
-    """Nerve again, with OpenBLAS told to use its SkylakeX (AVX-512) kernels: OpenBLAS 0.3.21 does not
-    recognise recent AMD cores and falls back to Haswell (AVX2) kernels. Shown apart from the peers, as the
-    headroom a better-matched BLAS would give."""
-    key, label = "nerve-avx512", "Nerve, OpenBLAS AVX-512 kernels"
-    environment = {"OPENBLAS_CORETYPE": "SkylakeX"}
-
-    def available(self, settings):
-        if "avx512f" not in cpu_flags():
-            return "the CPU has no AVX-512"
-        return super().available(settings)
+            _workload_arguments(workload, settings) + ["--threads", str(self.threads)]
 
 
 class Fann(Library):
@@ -100,8 +93,15 @@ class Fann(Library):
                 f"{hidden} hidden, sigmoid output + MSE")
 
 
+# OpenBLAS settings that can be set on a machine for other programs; numpy and PyTorch run without them, so
+# they use the kernels and cache sizes their own OpenBLAS picks for the CPU. They are removed from those two
+# peers' command lines only (env -u), never from this process's environment nor anyone else's.
+UNSET_FOR_PEERS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
 class PythonPeer(Library):
     script = module = ""
+    unset = ()  # environment variables removed for this peer's process
 
     def available(self, settings):
         if importlib.util.find_spec(self.module) is None:
@@ -109,12 +109,14 @@ class PythonPeer(Library):
         return None
 
     def command(self, workload, settings):
-        return [sys.executable, os.path.join(HERE, self.script), f"epochs={settings.epochs}"] + \
+        prefix = ["env"] + [arg for name in self.unset for arg in ("-u", name)] if self.unset else []
+        return prefix + [sys.executable, os.path.join(HERE, self.script), f"epochs={settings.epochs}"] + \
             _workload_arguments(workload, settings)
 
 
 class Numpy(PythonPeer):
     key, label, script, module = "numpy", "numpy vectorized float32", "numpy_peer.py", "numpy"
+    unset = UNSET_FOR_PEERS
 
 
 class ScikitLearn(PythonPeer):
@@ -127,6 +129,9 @@ class ScikitLearn(PythonPeer):
 
 class Torch(PythonPeer):
     key, label, script, module = "torch", "PyTorch CPU", "torch_peer.py", "torch"
+    unset = UNSET_FOR_PEERS
 
 
-LIBRARIES = [Nerve(), Fann(), Numpy(), ScikitLearn(), Torch(), NerveWithAvx512Blas()]
+NERVES = [Nerve(threads) for threads in NERVE_THREADS]
+PEERS = [Fann(), Numpy(), ScikitLearn(), Torch()]
+LIBRARIES = NERVES + PEERS

@@ -3,9 +3,12 @@
  *   nerve_bench mode=train      sizes=784,100,10 hidden=sigmoid batch=10 lr=0.1 momentum=0 epochs=2 [n=60000]
  *   nerve_bench mode=latency    sizes=784,64,10  hidden=sigmoid calls=20000
  *   nerve_bench mode=throughput sizes=784,256,128,10 hidden=relu repeats=10
+ *   nerve_bench mode=info       the library's version and matrix kernels, nothing timed
  *
- * Every mode takes data=DIR (the IDX files) and seed=S; train also takes evaluate=0 to skip the test-set
- * accuracy after each epoch (for profiling). The output layer is softmax with log-likelihood. */
+ * Every timed mode takes data=DIR (the IDX files), seed=S and --threads T (default 1): the thread count of the
+ * training option `threads` and of nerve_set_threads for predict and evaluate. train also takes evaluate=0 to
+ * skip the test-set accuracy after each epoch (for profiling). The output layer is softmax with
+ * log-likelihood. */
 #include <nerve.h>
 
 #include <math.h>
@@ -21,6 +24,8 @@
 #include "process_memory.h"
 
 #define MAX_LAYERS 16
+
+static int32_t threads = 1;  /* --threads */
 
 static void check(nerve_status status, const char *what) {
     if (status == NERVE_OK) return;
@@ -48,6 +53,7 @@ static nerve_net *create_network(int argc, char **argv) {
     check(nerve_create(&net, sizes, n_sizes, activations, NERVE_COST_LOG_LIKELIHOOD,
                        (uint64_t)option_number(argc, argv, "seed", 1)),
           "nerve_create");
+    check(nerve_set_threads(net, threads), "nerve_set_threads");
     return net;
 }
 
@@ -75,36 +81,34 @@ static int run_training(int argc, char **argv, const char *data_dir) {
     options.momentum = (float)option_number(argc, argv, "momentum", 0);
     options.shuffle = 1;
     options.monitor_training = NERVE_MONITOR_NONE;
+    options.threads = threads;
 
-    double seconds[64], accuracy[64], allocations[64], blas_allocations[64];
+    double seconds[64], accuracy[64], allocations[64];
     if (epochs > 64) epochs = 64;
     double resident_before = resident_mib();
     int peak_reset = reset_peak_resident() == 0;
     for (int e = 0; e < epochs; e++) {
-        allocation_counts before = allocation_counts_now();
+        uint64_t before = allocation_count();
         double start = now_seconds();
         check(nerve_train(net, train.x, train.y, train.n, NULL, NULL, 0, &options), "nerve_train");
         seconds[e] = now_seconds() - start;
-        allocation_counts after = allocation_counts_now();
-        allocations[e] = (double)(after.total - before.total);
-        blas_allocations[e] = (double)(after.blas - before.blas);
+        allocations[e] = (double)(allocation_count() - before);
         float acc = NAN;
         if (evaluate) check(nerve_evaluate(net, test.x, test.y, test.n, NULL, &acc), "nerve_evaluate");
         accuracy[e] = acc;
-        fprintf(stderr, "nerve epoch %d: %.3f s, test accuracy %.4f, %.0f allocations (%.0f by OpenBLAS)\n", e + 1,
-                seconds[e], acc, allocations[e], blas_allocations[e]);
+        fprintf(stderr, "nerve epoch %d (%d thread%s): %.3f s, test accuracy %.4f, %.0f allocations\n", e + 1,
+                threads, threads == 1 ? "" : "s", seconds[e], acc, allocations[e]);
     }
     /* Training's own memory: the peak during training above what the process held before it (data, network). */
     double train_extra = peak_reset ? peak_resident_mib() - resident_before : -1.0;
 
-    printf("RESULT {\"library\": \"nerve\", \"version\": \"%s\", \"mode\": \"train\", ", nerve_version());
+    printf("RESULT {\"library\": \"nerve\", \"version\": \"%s\", \"kernel\": \"%s\", \"threads\": %d, "
+           "\"mode\": \"train\", ", nerve_version(), nerve_kernel(), threads);
     print_doubles("seconds", seconds, epochs);
     printf(", ");
     print_doubles("test_accuracy", accuracy, epochs);
     printf(", ");
     print_doubles("allocations", allocations, epochs);
-    printf(", ");
-    print_doubles("blas_allocations", blas_allocations, epochs);
     printf(", \"train_extra_mib\": %.2f}\n", train_extra);
     nerve_free(net);
     fashion_mnist_free(&train);
@@ -124,7 +128,7 @@ static int run_latency(int argc, char **argv, const char *data_dir) {
         check(nerve_predict(net, test.x + (i % test.n) * test.features, 1, out, outputs), "nerve_predict");
 
     double *samples = malloc((size_t)calls * sizeof *samples);
-    allocation_counts before = allocation_counts_now();
+    uint64_t before = allocation_count();
     for (int i = 0; i < calls; i++) {
         const float *x = test.x + (i % test.n) * test.features;
         double start = now_seconds();
@@ -132,12 +136,13 @@ static int run_latency(int argc, char **argv, const char *data_dir) {
         samples[i] = now_seconds() - start;
         if (status != NERVE_OK) check(status, "nerve_predict");
     }
-    allocation_counts after = allocation_counts_now();
+    uint64_t allocations = allocation_count() - before;
     spread us = spread_in_place(samples, (size_t)calls);
-    printf("RESULT {\"library\": \"nerve\", \"mode\": \"latency\", \"median_us\": %.4f, \"p10_us\": %.4f, "
-           "\"p90_us\": %.4f, \"calls\": %d, \"allocations_per_call\": %.4f, \"blas_allocations_per_call\": %.4f}\n",
-           us.median * 1e6, us.p10 * 1e6, us.p90 * 1e6, calls, (double)(after.total - before.total) / calls,
-           (double)(after.blas - before.blas) / calls);
+    printf("RESULT {\"library\": \"nerve\", \"version\": \"%s\", \"kernel\": \"%s\", \"threads\": %d, "
+           "\"mode\": \"latency\", \"median_us\": %.4f, \"p10_us\": %.4f, \"p90_us\": %.4f, \"calls\": %d, "
+           "\"allocations_per_call\": %.4f}\n",
+           nerve_version(), nerve_kernel(), threads, us.median * 1e6, us.p10 * 1e6, us.p90 * 1e6, calls,
+           (double)allocations / calls);
     free(samples);
     nerve_free(net);
     fashion_mnist_free(&test);
@@ -154,33 +159,60 @@ static int run_throughput(int argc, char **argv, const char *data_dir) {
     check(nerve_predict(net, test.x, test.n, out, capacity), "nerve_predict");  /* warm-up */
 
     double seconds[64];
-    allocation_counts before = allocation_counts_now();
+    uint64_t before = allocation_count();
     for (int r = 0; r < repeats; r++) {
         double start = now_seconds();
         check(nerve_predict(net, test.x, test.n, out, capacity), "nerve_predict");
         seconds[r] = now_seconds() - start;
     }
-    allocation_counts after = allocation_counts_now();
+    uint64_t allocations = allocation_count() - before;
     double median = quantile_in_place(seconds, (size_t)repeats, 0.5);
-    printf("RESULT {\"library\": \"nerve\", \"mode\": \"throughput\", \"samples\": %lld, \"median_seconds\": %.6f, "
-           "\"samples_per_second\": %.1f, \"allocations_per_call\": %.2f, \"blas_allocations_per_call\": %.2f}\n",
-           (long long)test.n, median, (double)test.n / median, (double)(after.total - before.total) / repeats,
-           (double)(after.blas - before.blas) / repeats);
+    printf("RESULT {\"library\": \"nerve\", \"version\": \"%s\", \"kernel\": \"%s\", \"threads\": %d, "
+           "\"mode\": \"throughput\", \"samples\": %lld, \"median_seconds\": %.6f, \"samples_per_second\": %.1f, "
+           "\"allocations_per_call\": %.2f}\n",
+           nerve_version(), nerve_kernel(), threads, (long long)test.n, median, (double)test.n / median,
+           (double)allocations / repeats);
     free(out);
     nerve_free(net);
     fashion_mnist_free(&test);
     return 0;
 }
 
+/* --threads T or --threads=T; every other argument is key=value (options.h). */
+static int32_t threads_option(int argc, char **argv) {
+    const char *text = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--threads") == 0) {
+            if (i + 1 == argc) text = "";
+            else text = argv[++i];
+        } else if (strncmp(argv[i], "--threads=", 10) == 0) {
+            text = argv[i] + 10;
+        }
+    }
+    if (!text) return 1;
+    char *end;
+    long value = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || value < 1 || value > NERVE_MAX_THREADS) {
+        fprintf(stderr, "nerve_bench: --threads takes a count from 1 to %d\n", NERVE_MAX_THREADS);
+        exit(2);
+    }
+    return (int32_t)value;
+}
+
 int main(int argc, char **argv) {
     const char *mode = option_string(argc, argv, "mode", "train");
     const char *data_dir = option_string(argc, argv, "data", "../build/data");
-    allocation_counter_attribute();
+    threads = threads_option(argc, argv);
     if (strcmp(nerve_version(), NERVE_VERSION_STRING) != 0)
         fprintf(stderr, "nerve_bench: warning: header %s, library %s\n", NERVE_VERSION_STRING, nerve_version());
+    if (strcmp(mode, "info") == 0) {
+        printf("RESULT {\"library\": \"nerve\", \"version\": \"%s\", \"kernel\": \"%s\", \"mode\": \"info\"}\n",
+               nerve_version(), nerve_kernel());
+        return 0;
+    }
     if (strcmp(mode, "train") == 0) return run_training(argc, argv, data_dir);
     if (strcmp(mode, "latency") == 0) return run_latency(argc, argv, data_dir);
     if (strcmp(mode, "throughput") == 0) return run_throughput(argc, argv, data_dir);
-    fprintf(stderr, "nerve_bench: unknown mode %s (train, latency, throughput)\n", mode);
+    fprintf(stderr, "nerve_bench: unknown mode %s (train, latency, throughput, info)\n", mode);
     return 2;
 }

@@ -4,6 +4,7 @@ The same arguments as nerve_bench: mode=train|latency|throughput, sizes=784,100,
 batch, lr, momentum, epochs, n (training samples, 0 = all), calls, repeats, data, seed."""
 
 import json
+import os
 import sys
 import time
 
@@ -41,7 +42,22 @@ def parse():
 
 
 def emit(result):
+    """Prints the RESULT line, with the BLAS libraries this process ran and the OPENBLAS_* variables it saw."""
+    result["blas"] = blas_info()
+    result["openblas_environment"] = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")}
     print("RESULT " + json.dumps(result), flush=True)
+
+
+def blas_info():
+    """The BLAS libraries loaded in this process as threadpoolctl reports them (which library, which kernels,
+    how many threads), or None when threadpoolctl is not installed."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    keys = ("internal_api", "architecture", "num_threads", "version", "threading_layer")
+    return [{key: pool.get(key) for key in keys} for pool in threadpoolctl.threadpool_info()
+            if pool.get("user_api") == "blas"]
 
 
 def median(values):

@@ -1,25 +1,32 @@
-"""Turns the measurements of run.py into the Markdown report: the comparison table first, then hardware
-efficiency, accuracy, memory and allocation figures, then how each peer's set-up differs."""
+"""Turns the measurements of run.py into the Markdown report: what ran (kernels, CPU, BLAS), the comparison
+tables and the targets first, then the runs beside a busy process, hardware efficiency, accuracy, memory and
+allocation figures, then how each peer's set-up differs."""
 
 import statistics
 from dataclasses import dataclass
 
-ROW_TITLES = {"train": "seconds/epoch", "latency": "µs/sample", "throughput": "samples/s"}
+from workloads import (CONTENTION_TARGET, CONTENTION_WORKLOADS, SCALING_TARGET, SCALING_WORKLOAD,
+                       TRAINING_SAMPLES)
+
+COLUMN_TITLES = {"train": "s/epoch", "latency": "µs/sample", "throughput": "samples/s"}
 
 
 @dataclass
 class Context:
     settings: object
     workloads: list
-    libraries: list
+    nerves: list                # Nerve with each thread count, 1 thread first
+    libraries: list             # the Nerves, then the peers asked for
     unavailable: dict
-    runs: dict       # workload key -> library key -> [Run]
-    pairs: dict      # workload key -> peer key -> [Nerve ÷ peer]
-    sgemm: dict      # variant -> sgemm_floor RESULT
-    failures: list
+    measurements: object        # run.Measurements
+    sgemm: dict                 # sgemm_floor's RESULT, or None
+    nerve_info: dict            # nerve_bench mode=info
+    cpu_model: str
+    cpu_features: dict          # flag -> present
+    openblas_environment: list  # NAME=value of the OPENBLAS_* variables set
     machine: str
-    load: tuple      # load averages (1, 5, 15 min) before and after
-    others: float    # mean number of other runnable tasks, sampled before each run
+    load: tuple                 # load averages (1, 5, 15 min) before and after
+    others: float               # mean number of other runnable tasks, sampled before each run
     minutes: float
 
 
@@ -46,12 +53,20 @@ def table(header, rows):
     return "\n".join(lines)
 
 
+def verdict(met):
+    return "**met**" if met else "**missed**"
+
+
+def runs_of(ctx, workload, library):
+    return ctx.measurements.runs[workload.key].get(library.key, [])
+
+
 def value_of(ctx, workload, library):
-    return median_or_none([run.value for run in ctx.runs[workload.key].get(library.key, [])])
+    return median_or_none([run.value for run in runs_of(ctx, workload, library)])
 
 
 def version_of(ctx, library):
-    for by_library in ctx.runs.values():
+    for by_library in ctx.measurements.runs.values():
         for run in by_library.get(library.key, []):
             if "version" in run.result:
                 return run.result["version"]
@@ -60,104 +75,237 @@ def version_of(ctx, library):
 
 def label_of(ctx, library):
     version = version_of(ctx, library)
-    if library.key in ("nerve", "torch") and version:
+    if library.key == "torch" and version:
         return f"{library.label} {version}"
+    if library in ctx.nerves and version:
+        return library.label.replace("Nerve", f"Nerve {version}", 1)
     return library.label
 
 
-EXTRA = "nerve-avx512"  # a variant of Nerve, reported with the hardware figures rather than as a peer
+def peers(ctx):
+    return [lib for lib in ctx.libraries if lib not in ctx.nerves]
 
 
 def shown(ctx):
-    return [lib for lib in ctx.libraries if lib.key != EXTRA and not ctx.unavailable.get(lib.key)]
+    return [lib for lib in ctx.libraries if not ctx.unavailable.get(lib.key)]
 
+
+def workload_header(ctx, first):
+    return [first] + [f"{w.key} {COLUMN_TITLES[w.mode]}" for w in ctx.workloads]
+
+
+def pair_ratio(ctx, workload, nerve, peer):
+    return median_or_none(ctx.measurements.pairs[workload.key].get((nerve.key, peer.key), []))
+
+
+# --- what ran ---------------------------------------------------------------------------------------------------
+
+def numpy_blas(ctx):
+    """How numpy's runs described their BLAS (threadpoolctl), and the OPENBLAS_* variables they saw."""
+    for by_library in ctx.measurements.runs.values():
+        for run in by_library.get("numpy", []):
+            blas = run.result.get("blas")
+            seen = run.result.get("openblas_environment", {})
+            seen_text = ", ".join(f"{k}={v}" for k, v in sorted(seen.items())) or "none"
+            if blas is None:
+                return f"unknown (threadpoolctl not installed); OPENBLAS_* in its process: {seen_text}"
+            pools = "; ".join(f"{p.get('internal_api')} {p.get('version')}, core {p.get('architecture')}, "
+                              f"{p.get('num_threads')} threads" for p in blas) or "no BLAS loaded"
+            return f"{pools} (OPENBLAS_* in its process: {seen_text})"
+    if ctx.unavailable.get("numpy"):
+        return f"numpy not run: {ctx.unavailable['numpy']}"
+    return "no numpy run succeeded"
+
+
+def what_ran(ctx):
+    flags = ", ".join(f"{flag} {'yes' if present else 'no'}" for flag, present in ctx.cpu_features.items())
+    lines = [
+        f"- Nerve {ctx.nerve_info.get('version')}: matrix kernels `{ctx.nerve_info.get('kernel')}` (nerve_kernel()).",
+        f"- CPU: {ctx.cpu_model}; {flags}.",
+        f"- OPENBLAS_* variables set in the environment: {', '.join(ctx.openblas_environment) or 'none'}.",
+        f"- numpy's BLAS: {numpy_blas(ctx)}. numpy and PyTorch run with OPENBLAS_CORETYPE and "
+        f"OPENBLAS_L2_SIZE removed from their own process's environment.",
+    ]
+    if ctx.sgemm:
+        lines.append(f"- sgemm_floor's BLAS (the sgemm bound below): {ctx.sgemm.get('config', 'OpenBLAS')}, "
+                     f"core {ctx.sgemm.get('core', 'unknown')}, with the environment as it is.")
+    return "\n".join(lines)
+
+
+# --- comparison -------------------------------------------------------------------------------------------------
 
 def comparison_table(ctx):
-    peers = [lib for lib in ctx.libraries if lib.key not in ("nerve", EXTRA)]
-    header = ["workload", label_of(ctx, ctx.libraries[0])] + [label_of(ctx, p) for p in peers] + ["target for Nerve"]
+    rows = []
+    for lib in ctx.libraries:
+        if ctx.unavailable.get(lib.key):
+            rows.append([label_of(ctx, lib)] + ["not run"] * len(ctx.workloads))
+            continue
+        rows.append([label_of(ctx, lib)] + [number(value_of(ctx, w, lib)) for w in ctx.workloads])
+    return table(workload_header(ctx, "library"), rows)
+
+
+def ratio_table(ctx):
+    rows = []
+    for peer in peers(ctx):
+        if ctx.unavailable.get(peer.key):
+            continue
+        for nerve in ctx.nerves:
+            cells = [pair_ratio(ctx, w, nerve, peer) for w in ctx.workloads]
+            rows.append([f"{nerve.label} ÷ {peer.label}"] + [f"{c:.2f}" if c is not None else "—" for c in cells])
+    if len(ctx.nerves) > 1:
+        one, two = ctx.nerves[0], ctx.nerves[-1]
+        cells = [median_or_none(ctx.measurements.scaling[w.key]) for w in ctx.workloads]
+        rows.append([f"{two.label} ÷ {one.label}"] + [f"{c:.2f}" if c is not None else "—" for c in cells])
+    if not rows:
+        return "No peer ran."
+    return table(workload_header(ctx, "Nerve ÷ peer"), rows)
+
+
+# --- targets ----------------------------------------------------------------------------------------------------
+
+def sgemm_bound_seconds(ctx, workload):
+    """The workload's training GFLOP at the 2-thread sgemm rate of a 1024³ product: seconds per 60k epoch."""
+    if not ctx.sgemm or workload.mode != "train":
+        return None
+    rate = ctx.sgemm["peak_gflops"]["2"]
+    return workload.training_flops() / (rate * 1e9) if rate else None
+
+
+def speed_targets(ctx):
     rows = []
     for w in ctx.workloads:
-        nerve_value = value_of(ctx, w, ctx.libraries[0])
-        row = [f"{w.key} {ROW_TITLES[w.mode]}", number(nerve_value)]
-        for peer in peers:
-            if ctx.unavailable.get(peer.key):
-                row.append("not run")
-                continue
-            value = value_of(ctx, w, peer)
-            ratio = median_or_none(ctx.pairs[w.key].get(peer.key, []))
-            row.append(number(value) + (f" ({ratio:.2f})" if ratio is not None else ""))
-        if w.target is None:
-            row.append("")
-        elif nerve_value is None:
-            row.append(f"≤ {w.target:g}: no measurement")
-        else:
-            met = nerve_value is not None and (nerve_value <= w.target if w.lower_is_better else nerve_value >= w.target)
-            row.append(f"≤ {w.target:g}: {'met' if met else 'not met'}")
-        rows.append(row)
-    return table(header, rows)
+        if w.numpy_ratio_target is not None:
+            numpy = next((lib for lib in ctx.libraries if lib.key == "numpy"), None)
+            row = [f"{w.key}: ≤ {w.numpy_ratio_target:g} × numpy's time"]
+            for nerve in ctx.nerves:
+                ratio = pair_ratio(ctx, w, nerve, numpy) if numpy else None
+                row.append(f"{ratio:.2f} × {verdict(ratio <= w.numpy_ratio_target)}" if ratio is not None
+                           else "no measurement")
+            rows.append(row)
+        if w.absolute_target is not None:
+            row = [f"{w.key}: ≤ {w.absolute_target:g} {w.unit}"]
+            for nerve in ctx.nerves:
+                value = value_of(ctx, w, nerve)
+                row.append(f"{number(value)} {w.unit} {verdict(value <= w.absolute_target)}" if value is not None
+                           else "no measurement")
+            rows.append(row)
+        if w.sgemm_bound_target is not None:
+            bound = sgemm_bound_seconds(ctx, w)
+            title = f"{w.key}: ≤ {w.sgemm_bound_target:g} × the sgemm bound"
+            if bound is not None:
+                title += (f" ({w.training_flops() / 1e9:.1f} GFLOP at {ctx.sgemm['peak_gflops']['2']:.1f} GFLOP/s "
+                          f"= {bound:.3f} s/epoch)")
+            row = [title]
+            for nerve in ctx.nerves:
+                value = value_of(ctx, w, nerve)
+                if value is None or bound is None:
+                    row.append("no measurement")
+                else:
+                    row.append(f"{value / bound:.2f} × {verdict(value / bound <= w.sgemm_bound_target)}")
+            rows.append(row)
+    if not rows:
+        return ""
+    return table(["target"] + [nerve.label for nerve in ctx.nerves], rows)
+
+
+def thread_targets(ctx):
+    if len(ctx.nerves) < 2:
+        return ""
+    rows = []
+    scaling = next((w for w in ctx.workloads if w.key == SCALING_WORKLOAD), None)
+    if scaling:
+        ratio = median_or_none(ctx.measurements.scaling[scaling.key])
+        rows.append([f"{scaling.key}, quiet machine (no busy process started): 2 threads ≥ {SCALING_TARGET:g} × as "
+                     f"fast as 1 thread",
+                     f"{1 / ratio:.2f} × as fast" if ratio else "no measurement",
+                     verdict(1 / ratio >= SCALING_TARGET) if ratio else ""])
+    for key in CONTENTION_WORKLOADS:
+        if key not in ctx.measurements.contention:
+            continue
+        ratio = median_or_none(ctx.measurements.contention[key])
+        rows.append([f"{key}, one busy process beside it: 2 threads ≤ {CONTENTION_TARGET:g} × the 1-thread time",
+                     f"{ratio:.2f} ×" if ratio else "no measurement",
+                     verdict(ratio <= CONTENTION_TARGET) if ratio else ""])
+    return table(["thread target", "Nerve", ""], rows) if rows else ""
+
+
+def contention_section(ctx):
+    keys = [key for key in CONTENTION_WORKLOADS if ctx.measurements.contention_runs.get(key)]
+    if not keys:
+        return "Not measured."
+    one, two = ctx.nerves[0], ctx.nerves[-1]
+    rows = []
+    for key in keys:
+        runs = ctx.measurements.contention_runs[key]
+        t1 = median_or_none([r.value for r in runs.get(one.key, [])])
+        t2 = median_or_none([r.value for r in runs.get(two.key, [])])
+        ratio = median_or_none(ctx.measurements.contention[key])
+        quiet = median_or_none(ctx.measurements.scaling.get(key, []))
+        rows.append([key, number(t1), number(t2), f"{ratio:.2f}" if ratio else "—",
+                     f"{quiet:.2f}" if quiet else "—",
+                     verdict(ratio <= CONTENTION_TARGET) if ratio else ""])
+    text = table(["workload, s/epoch", one.label, two.label, "2 threads ÷ 1 thread",
+                  "same ratio without the busy process", f"≤ {CONTENTION_TARGET:g}"], rows)
+    count = len(ctx.measurements.contention[keys[0]])
+    text += (f"\n\nThe same training runs again while one other process spins on a core (`python3 -c \"while "
+             f"True: pass\"`, started before and killed after these runs): {count} pair(s) per workload, "
+             f"1 and 2 threads side by side, alternately first; ratios are medians of the pairs.")
+    if ctx.measurements.spinner:
+        cpu, wall = ctx.measurements.spinner
+        text += f" The busy process used {cpu:.1f} s of CPU in its {wall:.1f} s."
+    return text
+
+
+# --- hardware ---------------------------------------------------------------------------------------------------
+
+def achieved_gflops(workload, value):
+    if value is None:
+        return None
+    if workload.mode == "train":
+        return workload.training_flops() / value / 1e9
+    if workload.mode == "latency":
+        return workload.forward_flops_per_sample() / (value * 1e-6) / 1e9
+    return workload.forward_flops_per_sample() * value / 1e9
 
 
 def hardware_section(ctx):
-    default = ctx.sgemm.get("default")
-    if not default:
-        return "sgemm could not be measured."
-    lines = []
-    peak_rows = [["sgemm 1024³, OpenBLAS as installed", number(default["peak_gflops"]["1"]),
-                  number(default["peak_gflops"]["2"])]]
-    fast = ctx.sgemm.get("SkylakeX")
-    if fast:
-        peak_rows.append(["sgemm 1024³, OpenBLAS with OPENBLAS_CORETYPE=SkylakeX (AVX-512)",
-                          number(fast["peak_gflops"]["1"]), number(fast["peak_gflops"]["2"])])
-    lines.append(table(["GFLOP/s", "1 thread", "2 threads"], peak_rows))
-    lines.append("")
-
-    peak, peak2 = default["peak_gflops"]["1"], default["peak_gflops"]["2"]
-    header = ["workload", "GFLOP", "Nerve GFLOP/s", "of sgemm peak (1 / 2 threads)",
-              "sgemm-only floor, s/epoch (1 / 2 threads)"]
-    extra = next((lib for lib in ctx.libraries if lib.key == EXTRA and not ctx.unavailable.get(EXTRA)), None)
-    if fast:
-        header.append("floor with AVX-512 kernels (1 / 2)")
-    if extra:
-        header.append("Nerve with AVX-512 kernels")
+    sgemm = ctx.sgemm
+    if not sgemm:
+        return "sgemm could not be measured (sgemm_floor missing or failed)."
+    lines = [table(["GFLOP/s", "1 thread", "2 threads"],
+                   [[f"sgemm 1024³, OpenBLAS (core {sgemm.get('core', '?')})", number(sgemm["peak_gflops"]["1"]),
+                     number(sgemm["peak_gflops"]["2"])]]), ""]
+    rate = sgemm["peak_gflops"]["2"]
+    header = ["workload", "GFLOP"] + [f"{n.label} GFLOP/s (of 2-thread sgemm)" for n in ctx.nerves] + \
+        ["sgemm bound, s/epoch", "sgemm at the workload's shapes, s/epoch (1 / 2 threads)"]
     rows = []
-    nerve = ctx.libraries[0]
     for w in ctx.workloads:
-        value = value_of(ctx, w, nerve)
         if w.mode == "train":
-            flops = w.training_flops()
-            achieved = flops / value / 1e9 if value else None
-            amount = f"{flops / 1e9:.1f} per epoch"
+            amount = f"{w.training_flops() / 1e9:.1f} per epoch"
         elif w.mode == "latency":
-            flops = w.forward_flops_per_sample()
-            achieved = flops / (value * 1e-6) / 1e9 if value else None
-            amount = f"{flops / 1e6:.3f} M per sample"
+            amount = f"{w.forward_flops_per_sample() / 1e6:.3f} M per sample"
         else:
-            flops = w.forward_flops_per_sample()
-            achieved = flops * value / 1e9 if value else None
-            amount = f"{flops * 10000 / 1e9:.2f} per 10k"
-        row = [w.key, amount, number(achieved),
-               f"{100 * achieved / peak:.0f} % / {100 * achieved / peak2:.0f} %" if achieved else "—"]
-        floor = default.get("floor_seconds", {}).get(w.key)
+            amount = f"{w.forward_flops_per_sample() * 10000 / 1e9:.2f} per 10k"
+        row = [w.key, amount]
+        for nerve in ctx.nerves:
+            achieved = achieved_gflops(w, value_of(ctx, w, nerve))
+            row.append(f"{number(achieved)} ({100 * achieved / rate:.0f} %)" if achieved and rate else "—")
+        bound = sgemm_bound_seconds(ctx, w)
+        row.append(f"{bound:.3f}" if bound else "")
+        floor = sgemm.get("floor_seconds", {}).get(w.key)
         row.append(f"{floor['1']:.3f} / {floor['2']:.3f}" if floor else "")
-        if fast:
-            floor = fast.get("floor_seconds", {}).get(w.key)
-            row.append(f"{floor['1']:.3f} / {floor['2']:.3f}" if floor else "")
-        if extra:
-            value = value_of(ctx, w, extra)
-            row.append(f"{number(value)} {w.unit}" if value is not None else "—")
         rows.append(row)
     lines.append(table(header, rows))
     lines.append("")
-    if extra:
-        lines.append("The last column is Nerve run with OPENBLAS_CORETYPE=SkylakeX, measured beside the plain runs: "
-                     "what the same code gains from OpenBLAS's AVX-512 kernels, which OpenBLAS 0.3.21 does not "
-                     "select on its own for this CPU.")
-        lines.append("")
     lines.append("FLOPs counted: forward 2·b·in·out per layer, weight gradient 2·b·in·out per layer, input delta "
-                 "2·b·in·out per layer but the first. The floor is the time OpenBLAS needs for exactly those "
-                 "matrix products at the workload's batch size, nothing else.")
+                 "2·b·in·out per layer but the first (activations and updates not counted). The sgemm bound is "
+                 f"that count for {TRAINING_SAMPLES} samples at the 2-thread rate of the 1024³ product. The last "
+                 "column times OpenBLAS on exactly the products of a training step at the workload's batch size, "
+                 "nothing else; small batches keep it above the bound.")
     return "\n".join(lines)
 
+
+# --- accuracy, memory, allocations ------------------------------------------------------------------------------
 
 def accuracy_section(ctx):
     training = [w for w in ctx.workloads if w.mode == "train"]
@@ -165,13 +313,25 @@ def accuracy_section(ctx):
         return ""
     ran = shown(ctx)
     rows = []
+    identical = []
     for w in training:
         row = [w.key]
         for lib in ran:
-            after_first = [run.result["test_accuracy"][0] for run in ctx.runs[w.key].get(lib.key, [])]
-            row.append(f"{median_or_none(after_first):.3f}" if after_first else "—")
+            after_first = [run.result["test_accuracy"][0] for run in runs_of(ctx, w, lib)]
+            row.append(f"{median_or_none(after_first):.4f}" if after_first else "—")
         rows.append(row)
-    return table(["test accuracy after 1 epoch"] + [label_of(ctx, lib) for lib in ran], rows)
+        nerve_runs = [run for nerve in ctx.nerves for run in runs_of(ctx, w, nerve)]
+        nerve_runs += [run for runs in ctx.measurements.contention_runs[w.key].values() for run in runs]
+        if nerve_runs:
+            identical.append((w.key, len({tuple(run.result["test_accuracy"]) for run in nerve_runs}) == 1,
+                              len(nerve_runs)))
+    text = table(["test accuracy after 1 epoch"] + [label_of(ctx, lib) for lib in ran], rows)
+    if identical:
+        text += "\n\nNerve's test accuracies, every epoch of every run (all thread counts, with and without a " \
+                "busy process beside it): " + "; ".join(
+                    f"{key} {'identical' if same else '**different**'} over {count} runs"
+                    for key, same, count in identical) + "."
+    return text
 
 
 def memory_section(ctx):
@@ -180,7 +340,7 @@ def memory_section(ctx):
     for w in ctx.workloads:
         row = [w.key]
         for lib in ran:
-            runs = ctx.runs[w.key].get(lib.key, [])
+            runs = runs_of(ctx, w, lib)
             if not runs:
                 row.append("—")
                 continue
@@ -196,35 +356,30 @@ def memory_section(ctx):
         "peak during training above what the process held just before it.")
 
 
+def allocation_cell(workload, runs):
+    if workload.mode == "train":
+        cells = []
+        for label, index in (("first epoch", slice(0, 1)), ("each later epoch", slice(1, None))):
+            total = median_or_none([a for r in runs for a in r.result["allocations"][index]])
+            if total is not None:
+                cells.append(f"{label}: {total:.0f}")
+        return "; ".join(cells)
+    total = median_or_none([r.result.get("allocations_per_call") for r in runs])
+    return f"{total:.2f} per predict call after warm-up" if total is not None else "—"
+
+
 def allocation_section(ctx):
-    nerve = ctx.libraries[0]
     rows = []
     for w in ctx.workloads:
-        runs = ctx.runs[w.key].get(nerve.key, [])
-        if not runs:
-            continue
-        if w.mode == "train":
-            cells = []
-            for label, index in (("first epoch", slice(0, 1)), ("each later epoch", slice(1, None))):
-                total = median_or_none([a for r in runs for a in r.result["allocations"][index]])
-                blas = median_or_none([a for r in runs for a in r.result["blas_allocations"][index]])
-                if total is not None:
-                    cells.append(f"{label}: {total:.0f} ({blas:.0f} by OpenBLAS)")
-            rows.append([w.key, "; ".join(cells)])
-        else:
-            total = median_or_none([r.result.get("allocations_per_call") for r in runs])
-            blas = median_or_none([r.result.get("blas_allocations_per_call") for r in runs])
-            rows.append([w.key, f"{total:.2f} per predict call after warm-up ({blas:.2f} by OpenBLAS)"])
-    return table(["workload", "heap allocations during Nerve's calls"], rows) + (
-        "\n\nCounted by wrapping malloc in the benchmark process; OpenBLAS 0.3.21's multi-threaded GEMM "
-        "allocates a small job array on every call it splits across threads.")
+        rows.append([w.key] + [allocation_cell(w, runs_of(ctx, w, nerve)) if runs_of(ctx, w, nerve) else "—"
+                               for nerve in ctx.nerves])
+    return table(["heap allocations during Nerve's calls"] + [nerve.label for nerve in ctx.nerves], rows) + (
+        "\n\nCounted by wrapping malloc in the benchmark process, every thread included.")
 
 
 def notes_section(ctx):
     lines = []
     for lib in ctx.libraries:
-        if lib.key == EXTRA:
-            continue
         reason = ctx.unavailable.get(lib.key)
         if reason:
             lines.append(f"- {lib.label}: not run: {reason}.")
@@ -233,8 +388,9 @@ def notes_section(ctx):
             note = lib.note(w)
             if note:
                 lines.append(f"- {lib.label}, {w.key}: {note}.")
-    for failure in sorted(set(ctx.failures)):
-        count = ctx.failures.count(failure)
+    failures = ctx.measurements.failures
+    for failure in sorted(set(failures)):
+        count = failures.count(failure)
         lines.append(f"- failed run{f' ({count} times)' if count > 1 else ''}: {failure}")
     return "\n".join(lines)
 
@@ -244,24 +400,33 @@ def render(ctx):
     scope = (f"{s.training_samples} training samples per epoch (times scaled to 60k)" if s.quick
              else "60000 training samples")
     parts = [
-        f"## Nerve beside its peers",
+        "## Nerve beside its peers",
         "",
-        f"Fashion-MNIST, {scope}; {s.repetitions} repetition(s), each library in its own process, "
-        f"medians. In parentheses: Nerve ÷ peer, the median over runs taken side by side "
-        f"(for A–C below 1 means Nerve is faster, for D above 1 means Nerve is faster).",
+        what_ran(ctx),
+        "",
+        f"Fashion-MNIST, {scope}; {s.repetitions} repetition(s), each library in its own process, medians.",
         "",
         comparison_table(ctx),
+        "",
+        "Nerve ÷ peer, the median over runs taken side by side (for A–C below 1 means Nerve is faster, for D "
+        "above 1 means Nerve is faster):",
+        "",
+        ratio_table(ctx),
         "",
         "Workloads:",
     ]
     parts += [f"- {w.key}: {w.description}." for w in ctx.workloads]
-    parts += ["", "### Hardware use", "", hardware_section(ctx), "", "### Accuracy", "", accuracy_section(ctx),
+    parts += ["", "### Targets", "", speed_targets(ctx), "", thread_targets(ctx),
+              "", "### Beside a busy process", "", contention_section(ctx),
+              "", "### Hardware use", "", hardware_section(ctx), "", "### Accuracy", "", accuracy_section(ctx),
               "", "### Memory", "", memory_section(ctx), "", "### Allocations", "", allocation_section(ctx),
               "", "### Set-up", "", notes_section(ctx), "",
               f"Machine: {ctx.machine}. Load average {ctx.load[0][0]:.2f} before, {ctx.load[1][0]:.2f} after, "
               f"{ctx.others:.2f} other runnable tasks on average between runs; {ctx.minutes:.1f} minutes."]
     if ctx.others >= 1.0:
-        parts += ["", "**The machine was busy with other work during the runs: timings, above all those of "
-                  "multi-threaded libraries, are slower than on a quiet machine.**"]
+        parts += ["", "**The machine was busy with other work during the runs: timings, above all those with "
+                  "2 threads and of multi-threaded peers, are slower than on a quiet machine; the peers' "
+                  "multi-threaded BLAS on small products can slow down several-fold, which flatters the ratios "
+                  "against them, and the quiet-machine targets are not judged fairly.**"]
     parts.append("")
     return "\n".join(parts)

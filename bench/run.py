@@ -1,8 +1,11 @@
-"""Runs workloads A–D through Nerve and its peers, interleaved, and reports medians, ratios, memory and GFLOP/s.
+"""Runs workloads A–D through Nerve and its peers, interleaved, and reports medians, ratios, targets, memory
+and GFLOP/s.
 
 Each library runs each workload in a process of its own, so its peak resident memory (from wait4) is its
-own. Nerve runs just before every peer run of the same workload (Nerve, FANN, Nerve, numpy, ...), and the
-ratio Nerve ÷ peer is the median of those neighbouring pairs, which keeps slow drifts of the machine out of it.
+own. Nerve runs with 1 and with 2 threads just before every peer run of the same workload (Nerve 1, Nerve 2,
+FANN, Nerve 2, Nerve 1, numpy, ...), and each ratio Nerve ÷ peer is the median of those neighbouring pairs,
+which keeps slow drifts of the machine out of it. Then training (B and A) runs again, Nerve with 1 and
+with 2 threads, while one other process keeps a core busy.
 
     python3 run.py --build build --data ../build/data [--quick] [--repetitions 3] [--out results.md]
 """
@@ -20,7 +23,9 @@ import time
 
 import libraries
 import report
-from workloads import TRAINING_SAMPLES, WORKLOADS
+from workloads import CONTENTION_WORKLOADS, TRAINING_SAMPLES, WORKLOADS
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 DATA_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 PROCESS_TIMEOUT = 600  # seconds; a run that takes longer is killed and reported as failed
@@ -32,6 +37,8 @@ class Settings:
         self.data = os.path.abspath(args.data)
         self.quick = args.quick
         self.repetitions = args.repetitions or (1 if args.quick else 3)
+        # Runs under contention are short; a few of them even when quick, as one ratio alone says little.
+        self.contention_repetitions = args.repetitions or 3
         self.epochs = 1 if args.quick else 2
         self.training_samples = 20000 if args.quick else TRAINING_SAMPLES
         self.latency_calls = 5000 if args.quick else 20000
@@ -60,12 +67,11 @@ class Run:
             self.value = result["samples_per_second"]
 
 
-def run_process(command, cwd, environment):
+def run_process(command, cwd):
     """Runs command; returns (RESULT dict or None, peak RSS in MiB, wall seconds, stderr tail)."""
     start = time.perf_counter()
-    env = dict(os.environ, **environment)
     with tempfile.TemporaryFile(mode="w+") as errors:
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=errors, text=True)
         watchdog = threading.Timer(PROCESS_TIMEOUT, process.kill)
         watchdog.start()
         # Reap the child with wait4 (not communicate) to get its own resource usage.
@@ -94,25 +100,115 @@ def describe(run, workload):
 
 
 def measure_sgemm(settings):
+    """sgemm_floor's RESULT (OpenBLAS with the environment as it is), or None."""
     command = [os.path.join(settings.build, "sgemm_floor"), f"n={TRAINING_SAMPLES}"]
     command += [f"{w.key}={w.batch}:" + ",".join(map(str, w.sizes)) for w in WORKLOADS if w.mode == "train"]
-    figures = {}
-    variants = [("default", None)]
-    # OpenBLAS 0.3.21 does not know recent AMD cores and falls back to its Haswell (AVX2) kernels; where the
-    # CPU has AVX-512, also show what its SkylakeX kernels would give, to say how much is left on the table.
-    if "avx512f" in libraries.cpu_flags():
-        variants.append(("SkylakeX", "SkylakeX"))
-    for name, coretype in variants:
-        env = dict(os.environ)
-        if coretype:
-            env["OPENBLAS_CORETYPE"] = coretype
-        output = subprocess.run(command, capture_output=True, text=True, env=env)
-        for line in output.stdout.splitlines():
-            if line.startswith("RESULT "):
-                figures[name] = json.loads(line[len("RESULT "):])
-        if name not in figures:
-            print(f"sgemm_floor ({name}) failed: {output.stderr.strip()}", file=sys.stderr)
-    return figures
+    if not os.path.exists(command[0]):
+        print("sgemm_floor not built: no sgemm figures", file=sys.stderr)
+        return None
+    output = subprocess.run(command, capture_output=True, text=True)
+    for line in output.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    print(f"sgemm_floor failed: {output.stderr.strip()}", file=sys.stderr)
+    return None
+
+
+def nerve_info(settings):
+    """nerve_bench mode=info: the library's version and matrix kernels."""
+    output = subprocess.run([os.path.join(settings.build, "nerve_bench"), "mode=info"], capture_output=True,
+                            text=True)
+    for line in output.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    return {"version": "unknown", "kernel": f"unknown ({output.stderr.strip()[-200:]})"}
+
+
+class Measurements:
+    """Every run of the benchmark, and the ratios of runs taken side by side."""
+
+    def __init__(self, workloads, libraries):
+        self.runs = {w.key: {lib.key: [] for lib in libraries} for w in workloads}
+        self.pairs = {w.key: {} for w in workloads}         # (Nerve key, peer key) -> [Nerve ÷ peer]
+        self.scaling = {w.key: [] for w in workloads}       # [2-thread ÷ 1-thread value], quiet machine
+        self.contention_runs = {w.key: {} for w in workloads}  # Nerve key -> [Run] beside a busy process
+        self.contention = {w.key: [] for w in workloads}    # [2-thread ÷ 1-thread time] beside a busy process
+        self.spinner = None                                  # (CPU seconds, wall seconds) of the busy process
+        self.failures = []
+        self.others = []
+
+    def run(self, library, workload, settings, label, record=True):
+        """Runs one process; returns its Run or None. Failures are listed; successes kept when `record`."""
+        if record:
+            self.others.append(other_runnable_tasks())
+        result, rss, wall, tail = run_process(library.command(workload, settings), HERE)
+        if result is None:
+            self.failures.append(f"{workload.key} {library.label}: " + " | ".join(tail))
+            print(f"{label}: FAILED: {' | '.join(tail)}", file=sys.stderr)
+            return None
+        run = Run(result, rss, wall, settings)
+        if record:
+            self.runs[workload.key][library.key].append(run)
+        print(f"{label}: {describe(run, workload)} ({wall:.1f} s)", file=sys.stderr, flush=True)
+        return run
+
+
+def run_side_by_side(measurements, settings, workloads, nerves, peers):
+    """For every workload and peer, Nerve with each thread count and then the peer, so each ratio Nerve ÷ peer
+    is taken from neighbouring runs. Which Nerve goes first alternates."""
+    one, two = nerves[0], nerves[-1]
+    groups = 0
+    for repetition in range(settings.repetitions):
+        for workload in workloads:
+            for peer in peers or [None]:
+                order = nerves if groups % 2 == 0 else nerves[::-1]
+                groups += 1
+                values = {}
+                for library in list(order) + ([peer] if peer else []):
+                    label = f"[{repetition + 1}/{settings.repetitions}] {workload.key} {library.label}"
+                    run = measurements.run(library, workload, settings, label)
+                    if run is not None:
+                        values[library.key] = run.value
+                for nerve in nerves:
+                    if peer and nerve.key in values and peer.key in values:
+                        measurements.pairs[workload.key].setdefault((nerve.key, peer.key), []).append(
+                            values[nerve.key] / values[peer.key])
+                if one is not two and one.key in values and two.key in values:
+                    measurements.scaling[workload.key].append(values[two.key] / values[one.key])
+
+
+SPINNER = [sys.executable, "-c", "while True: pass"]
+
+
+def run_under_contention(measurements, settings, workloads, nerves):
+    """Training again while one other process spins on a core for the whole measurement: Nerve with 1 and with
+    2 threads, alternately first, side by side."""
+    chosen = [w for key in CONTENTION_WORKLOADS for w in workloads if w.key == key]
+    if not chosen or len(nerves) < 2:
+        return
+    one, two = nerves[0], nerves[-1]
+    spinner = subprocess.Popen(SPINNER)
+    started = time.perf_counter()
+    try:
+        time.sleep(0.5)  # let it start and take its core
+        for repetition in range(settings.contention_repetitions):
+            for workload in chosen:
+                order = nerves if repetition % 2 == 0 else nerves[::-1]
+                values = {}
+                for nerve in order:
+                    label = (f"[{repetition + 1}/{settings.contention_repetitions}] {workload.key} {nerve.label}, "
+                             f"one busy process beside it")
+                    run = measurements.run(nerve, workload, settings, label, record=False)
+                    if run is not None:
+                        measurements.contention_runs[workload.key].setdefault(nerve.key, []).append(run)
+                        values[nerve.key] = run.value
+                if one.key in values and two.key in values:
+                    measurements.contention[workload.key].append(values[two.key] / values[one.key])
+    finally:
+        spinner.kill()
+        _, _, usage = os.wait4(spinner.pid, 0)
+        spinner.returncode = -9
+        measurements.spinner = (usage.ru_utime + usage.ru_stime, time.perf_counter() - started)
 
 
 def other_runnable_tasks():
@@ -126,17 +222,29 @@ def other_runnable_tasks():
     return max(running - 1, 0)
 
 
-def machine_description():
-    model = platform.processor() or "unknown CPU"
+def openblas_environment():
+    """The OPENBLAS_* variables set for this run, as NAME=value."""
+    return [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("OPENBLAS_")]
+
+
+def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
                 if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
+                    return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    return platform.processor() or "unknown CPU"
+
+
+def cpu_features():
+    flags = libraries.cpu_flags()
+    return {flag: flag in flags for flag in ("avx2", "fma", "avx512f")}
+
+
+def machine_description():
+    return f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def main():
@@ -146,22 +254,23 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one repetition, 20k samples, one epoch per run")
     parser.add_argument("--repetitions", type=int, default=0)
     parser.add_argument("--workloads", default="ABCD")
-    parser.add_argument("--libraries", default=",".join(lib.key for lib in libraries.LIBRARIES))
+    parser.add_argument("--libraries", default=",".join(lib.key for lib in libraries.PEERS),
+                        help="peers to run beside Nerve (Nerve always runs)")
+    parser.add_argument("--no-contention", action="store_true", help="skip the runs beside a busy process")
     parser.add_argument("--out", default="results.md", help="Markdown copy of the report")
     args = parser.parse_args()
     settings = Settings(args)
-    here = os.path.dirname(os.path.abspath(__file__))
     missing = [name for name in DATA_FILES if not os.path.exists(os.path.join(settings.data, name))]
     if missing:
         sys.exit(f"Fashion-MNIST files missing in {settings.data}: {', '.join(missing)} (make data at the top)")
 
-    wanted = set(args.libraries.split(",")) | {"nerve"}  # every comparison needs Nerve itself
-    chosen = [lib for lib in libraries.LIBRARIES if lib.key in wanted]
+    wanted = set(args.libraries.split(","))
+    nerves = libraries.NERVES  # every comparison needs Nerve itself
+    chosen = nerves + [lib for lib in libraries.PEERS if lib.key in wanted]
     unavailable = {lib.key: lib.available(settings) for lib in chosen}
-    nerve = libraries.LIBRARIES[0]
-    if unavailable.get("nerve"):
-        sys.exit(f"cannot run Nerve: {unavailable['nerve']}")
-    peers = [lib for lib in chosen if lib.key != "nerve" and not unavailable[lib.key]]
+    if unavailable[nerves[0].key]:
+        sys.exit(f"cannot run Nerve: {unavailable[nerves[0].key]}")
+    peers = [lib for lib in chosen if lib not in nerves and not unavailable[lib.key]]
     for key, reason in unavailable.items():
         if reason:
             print(f"skipping {key}: {reason}", file=sys.stderr)
@@ -169,44 +278,31 @@ def main():
 
     started = time.time()
     load_before = os.getloadavg()
+    info = nerve_info(settings)
+    environment = openblas_environment()
+    features = cpu_features()
     print(f"machine: {machine_description()}; load average {load_before[0]:.2f}", file=sys.stderr)
+    print(f"Nerve {info['version']}, kernels {info['kernel']}; CPU flags "
+          + ", ".join(f"{flag} {'yes' if present else 'no'}" for flag, present in features.items())
+          + f"; OPENBLAS_* set: {', '.join(environment) or 'none'}", file=sys.stderr)
     sgemm = measure_sgemm(settings)
 
-    runs = {w.key: {lib.key: [] for lib in chosen} for w in workloads}
-    pairs = {w.key: {lib.key: [] for lib in peers} for w in workloads}
-    failures = []
-    others = []
-    for repetition in range(settings.repetitions):
-        for workload in workloads:
-            for peer in peers:
-                before = None
-                for library in (nerve, peer):
-                    others.append(other_runnable_tasks())
-                    result, rss, wall, tail = run_process(library.command(workload, settings), here,
-                                                          library.environment)
-                    label = f"[{repetition + 1}/{settings.repetitions}] {workload.key} {library.key}"
-                    if result is None:
-                        failures.append(f"{workload.key} {library.key}: " + " | ".join(tail))
-                        print(f"{label}: FAILED: {' | '.join(tail)}", file=sys.stderr)
-                        continue
-                    run = Run(result, rss, wall, settings)
-                    runs[workload.key][library.key].append(run)
-                    print(f"{label}: {describe(run, workload)} ({wall:.1f} s)", file=sys.stderr, flush=True)
-                    if library is nerve:
-                        before = run
-                    elif before is not None:
-                        pairs[workload.key][peer.key].append(before.value / run.value)
+    measurements = Measurements(workloads, chosen)
+    run_side_by_side(measurements, settings, workloads, nerves, peers)
+    if not args.no_contention:
+        run_under_contention(measurements, settings, workloads, nerves)
 
-    context = report.Context(settings=settings, workloads=workloads, libraries=chosen, unavailable=unavailable,
-                             runs=runs, pairs=pairs, sgemm=sgemm, failures=failures,
+    context = report.Context(settings=settings, workloads=workloads, nerves=nerves, libraries=chosen,
+                             unavailable=unavailable, measurements=measurements, sgemm=sgemm, nerve_info=info,
+                             cpu_model=cpu_model(), cpu_features=features, openblas_environment=environment,
                              machine=machine_description(), load=(load_before, os.getloadavg()),
-                             others=statistics.mean(others) if others else 0.0,
+                             others=statistics.mean(measurements.others) if measurements.others else 0.0,
                              minutes=(time.time() - started) / 60)
     markdown = report.render(context)
     print(markdown)
-    with open(os.path.join(here, args.out) if not os.path.isabs(args.out) else args.out, "w") as f:
+    with open(os.path.join(HERE, args.out) if not os.path.isabs(args.out) else args.out, "w") as f:
         f.write(markdown)
-    return 1 if failures and not any(runs[w.key]["nerve"] for w in workloads) else 0
+    return 1 if not any(measurements.runs[w.key][nerves[0].key] for w in workloads) else 0
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
  *   - GFLOP/s of a 1024 × 1024 × 1024 product (the machine's practical peak);
  *   - for each training workload given as NAME=BATCH:SIZES (e.g. A=10:784,100,10), the seconds per epoch of
  *     n samples spent in exactly the GEMMs a training step needs (forward Z = X·Wᵀ, weight gradient Δᵀ·X,
- *     input delta Δ·W for every layer but the first), i.e. the floor for a library built on sgemm.
- * Both figures are the best of several runs, to show the machine's capability rather than its noise.
+ *     input delta Δ·W for every layer but the first) at the workload's batch size.
+ * Both figures are the best of several runs, to show the machine's capability rather than its noise. OpenBLAS
+ * runs with the environment as it is (OPENBLAS_* variables included); the RESULT names the core it chose.
  * Prints one "RESULT {json}" line. */
 #include <cblas.h>
 
@@ -120,8 +121,9 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    printf("RESULT {\"library\": \"openblas\", \"peak_gflops\": {\"1\": %.2f, \"2\": %.2f}, \"floor_seconds\": {",
-           peak_gflops(1), peak_gflops(2));
+    printf("RESULT {\"library\": \"openblas\", \"core\": \"%s\", \"config\": \"%s\", ", openblas_get_corename(),
+           openblas_get_config());
+    printf("\"peak_gflops\": {\"1\": %.2f, \"2\": %.2f}, \"floor_seconds\": {", peak_gflops(1), peak_gflops(2));
     for (int i = 0; i < count; i++) {
         int steps = workloads[i].batch >= 64 ? 150 : 1500;
         printf("%s\"%s\": {\"1\": %.4f, \"2\": %.4f}", i ? ", " : "", workloads[i].name,

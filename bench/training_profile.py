@@ -1,9 +1,17 @@
 """Where Nerve's training time goes: samples nerve_bench under `perf record` (software cpu-clock, DWARF call
-stacks) and sorts every sample taken inside nerve_train into a few kinds of work — the matrix products
-(forward, weight gradient, input delta; OpenBLAS's compute kernels apart from its packing copies), activation
-loops, bias and parameter updates, copying rows, shuffling, input checks, the kernel.
+stacks) and sorts the samples by symbol name, with no knowledge of Nerve's internals:
 
-    python3 training_profile.py --build build --data ../build/data [--workload A] [--epochs 3]
+- the thread that called nerve_train (only its samples taken inside nerve_train) and, apart, every other
+  thread of the process (the threads Nerve starts when given more than one);
+- for each, the share by shared object of the sampled instruction (libnerve, libc, the Swift runtime, the
+  kernel, ...), the functions the samples fell in (self time, inlined functions included), and the innermost
+  function of libnerve proper (not inlined) on each sample's stack: where in Nerve the time went, callees
+  included.
+
+Shares are of the calling thread's samples inside nerve_train, so the other threads' figures say how much work
+they did beside it.
+
+    python3 training_profile.py --build build --data ../build/data [--workload A] [--threads 2] [--epochs 3]
 
 Needs perf (Debian's linux-perf) and a libnerve.so with its symbols. Not part of `make run`.
 """
@@ -19,32 +27,9 @@ import tempfile
 import libraries
 from workloads import WORKLOADS
 
-# Row-major calls reach OpenBLAS's column-major drivers with the operands swapped: Nerve's forward product
-# X·Wᵀ runs in sgemm_tn, the weight gradient Δᵀ·X in sgemm_nt, the input delta Δ·W in sgemm_nn.
-GEMM_DRIVERS = {"sgemm_tn": "forward X·Wᵀ", "sgemm_nt": "weight gradient Δᵀ·X", "sgemm_nn": "input delta Δ·W",
-                "sgemv": "forward (one sample)"}
-
-HELPER = "OpenBLAS helper thread"
-
-# The first frame of Nerve's own code above a sample names the work (demangled Swift names).
-NERVE_WORK = [
-    ("Backpropagation.gather", "copy shuffled rows into the batch"),
-    ("Activation.apply", "activation f(z)"),
-    ("Activation.backpropagate", "activation derivative"),
-    ("Cost.outputError", "output error a − y"),
-    ("DenseLayer.backward", "bias gradient / update loop"),
-    ("DenseLayer.forward", "bias broadcast"),
-    ("Optimizer.finish", "parameter update pass"),
-    ("Optimizer.target", "parameter update pass"),
-    ("Trainer.shuffle", "shuffle"),
-    ("Random.", "shuffle"),
-    ("Trainer.allFinite", "divergence check"),
-    ("FloatBuffer.copy", "weight snapshot copy"),
-    ("Check.finite", "input check for NaN/Inf"),
-    ("Check.", "input checks"),
-    ("Cost.checkTargets", "input checks"),
-    ("Metrics.", "running metrics"),
-]
+NERVE_DSO = "libnerve"
+TOP = 15  # lines per list
+MINIMUM_SHARE = 0.2  # percent; smaller lines are left out
 
 
 def demangle(symbols):
@@ -70,47 +55,78 @@ def read_samples(perf_data):
             parts = line.strip().split(None, 1)
             if len(parts) < 2:
                 continue
-            rest = parts[1]
-            symbol, _, dso = rest.rpartition(" (")
+            symbol, _, dso = parts[1].rpartition(" (")
             frames.append((symbol.strip(), dso.rstrip(")")))
         if frames:
-            yield tid, frames
+            yield tid, resolve_inlined(frames)
 
 
-def classify(frames, names, main_thread):
-    """(group, detail) of one sample, or None when it was taken outside training."""
-    symbols = [names.get(symbol, symbol) for symbol, _ in frames]
-    leaf_symbol, leaf_dso = symbols[0], frames[0][1]
-    # OpenBLAS's helper threads: their stacks do not unwind past OpenBLAS, and with evaluate=0 they only
-    # ever work for nerve_train.
-    if not main_thread:
-        if "kernel" in leaf_dso or "sched_yield" in leaf_symbol or "blas_thread_server" in leaf_symbol:
-            return (HELPER, "waiting or yielding")
-        part = "kernel" if "kernel" in leaf_symbol else "packing copies" if "copy" in leaf_symbol else "other"
-        return (HELPER, f"matrix products: {part}")
-    if not any("nerve_train" in s for s in symbols):
-        return None
-    if "openblas" in leaf_dso and "blas_thread" not in leaf_symbol and "exec_blas" not in leaf_symbol:
-        driver = "other BLAS"
-        for s in symbols:
-            plain = s.replace("_thread", "")
-            if plain in GEMM_DRIVERS:
-                driver = GEMM_DRIVERS[plain]
-                break
-        part = "kernel" if "kernel" in leaf_symbol else "packing copies" if "copy" in leaf_symbol else \
-            "scaling C by beta" if "beta" in leaf_symbol else "driver"
-        return ("matrix products", f"{driver}: {part}")
-    if any("sched_yield" in s or "exec_blas" in s for s in symbols):
-        return ("matrix products", "waiting for the helper thread")
-    if "kernel" in leaf_dso:
-        return ("kernel", "page faults, scheduling")
-    for symbol in symbols:
-        for marker, work in NERVE_WORK:
-            if marker in symbol:
-                return ("Nerve's own loops", work)
-    if leaf_symbol.startswith("swift_"):
-        return ("Swift runtime", leaf_symbol)
-    return ("other", leaf_symbol[:60])
+def resolve_inlined(frames):
+    """perf names the object of an inlined frame "inlined": name it after the function it was inlined into,
+    the next frame towards the root that has an object."""
+    resolved = list(frames)
+    owner = "[unknown]"
+    for i in range(len(resolved) - 1, -1, -1):
+        symbol, dso = resolved[i]
+        if dso == "inlined":
+            resolved[i] = (symbol, f"{owner}, inlined")
+        else:
+            owner = dso
+    return resolved
+
+
+def short_dso(dso):
+    dso, inlined, _ = dso.partition(", inlined")
+    return short_object(dso) + (" (inlined)" if inlined else "")
+
+
+def short_object(dso):
+    base = os.path.basename(dso)
+    if base.startswith("[kernel") or base in ("[unknown]", ""):
+        return "kernel" if base.startswith("[kernel") else "unknown"
+    return base.split(".so")[0]
+
+
+def short_name(name, width=90):
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
+class Tally:
+    """Samples of one kind of thread by shared object, by function (self) and by innermost Nerve function."""
+
+    def __init__(self):
+        self.samples = 0
+        self.by_dso = collections.Counter()
+        self.by_symbol = collections.Counter()
+        self.by_nerve_function = collections.Counter()
+
+    def add(self, frames, names):
+        self.samples += 1
+        leaf_symbol, leaf_dso = frames[0]
+        self.by_dso[short_dso(leaf_dso)] += 1
+        self.by_symbol[(names.get(leaf_symbol, leaf_symbol) or "[unknown]", short_dso(leaf_dso))] += 1
+        # Inlined frames are left out: perf's names for them are the least reliable.
+        inner = next((names.get(s, s) for s, dso in frames if NERVE_DSO in dso and not dso.endswith(", inlined")),
+                     None)
+        self.by_nerve_function[inner or "(no libnerve frame on the stack)"] += 1
+
+    def print(self, title, reference):
+        if not self.samples:
+            return
+        print(f"\n{title}: {self.samples} samples, {100 * self.samples / reference:.1f} % of the calling "
+              f"thread's time in nerve_train")
+        print("\n  by shared object of the sampled instruction:")
+        for dso, n in self.by_dso.most_common():
+            if 100 * n / reference >= MINIMUM_SHARE:
+                print(f"   {100 * n / reference:5.1f} %  {dso}")
+        print("\n  by function (self time):")
+        for (symbol, dso), n in self.by_symbol.most_common(TOP):
+            if 100 * n / reference >= MINIMUM_SHARE:
+                print(f"   {100 * n / reference:5.1f} %  {short_name(symbol)}  [{dso}]")
+        print(f"\n  by innermost {NERVE_DSO} function on the stack (its callees included):")
+        for name, n in self.by_nerve_function.most_common(TOP):
+            if 100 * n / reference >= MINIMUM_SHARE:
+                print(f"   {100 * n / reference:5.1f} %  {short_name(name)}")
 
 
 def main():
@@ -118,6 +134,7 @@ def main():
     parser.add_argument("--build", default="build")
     parser.add_argument("--data", default="../build/data")
     parser.add_argument("--workload", default="A", choices=[w.key for w in WORKLOADS if w.mode == "train"])
+    parser.add_argument("--threads", type=int, default=1, help="Nerve's thread count (nerve_bench --threads)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--frequency", type=int, default=2000, help="samples per second")
     args = parser.parse_args()
@@ -132,7 +149,7 @@ def main():
         training_samples = 0
         epochs = args.epochs
 
-    command = libraries.Nerve().command(workload, Settings) + ["evaluate=0"]
+    command = libraries.Nerve(args.threads).command(workload, Settings) + ["evaluate=0"]
     with tempfile.TemporaryDirectory() as directory:
         perf_data = os.path.join(directory, "perf.data")
         record = subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", str(args.frequency),
@@ -144,39 +161,30 @@ def main():
         samples = list(read_samples(perf_data))
 
     names = demangle(sorted({symbol for _, frames in samples for symbol, _ in frames}))
-    # The main thread is the one that called nerve_train.
-    main_thread = next((tid for tid, frames in samples if any("nerve_train" in names.get(s, s) for s, _ in frames)),
-                       None)
-    counts = collections.Counter()
+    # The calling thread is the one whose stacks reach nerve_train.
+    caller = next((tid for tid, frames in samples if any("nerve_train" in names.get(s, s) for s, _ in frames)),
+                  None)
+    calling, others = Tally(), Tally()
     outside = 0
+    other_threads = set()
     for tid, frames in samples:
-        kind = classify(frames, names, tid == main_thread)
-        if kind is None:
-            outside += 1
+        if tid == caller:
+            if any("nerve_train" in names.get(s, s) for s, _ in frames):
+                calling.add(frames, names)
+            else:
+                outside += 1
         else:
-            counts[kind] += 1
-    helper = {detail: n for (group, detail), n in counts.items() if group == HELPER}
-    main_counts = {kind: n for kind, n in counts.items() if kind[0] != HELPER}
-    inside = sum(main_counts.values())
-    if inside == 0:
+            # With evaluate=0 the process's other threads only ever work for nerve_train.
+            others.add(frames, names)
+            other_threads.add(tid)
+    if calling.samples == 0:
         sys.exit("no samples inside nerve_train: is perf allowed to sample this process?")
-    print(f"workload {workload.key} ({workload.description}), {args.epochs} epochs, {inside} samples on the "
-          f"training thread, {outside} outside training (loading data, start-up)")
+    print(f"workload {workload.key} ({workload.description}), {args.epochs} epochs, {args.threads} thread(s): "
+          f"{calling.samples} samples on the calling thread inside nerve_train, {outside} outside training "
+          f"(loading data, start-up), {others.samples} on {len(other_threads)} other thread(s)")
     print(result_line)
-    print("\nShares of the training thread's time:")
-    groups = collections.Counter()
-    for (group, _), n in main_counts.items():
-        groups[group] += n
-    for group, group_count in groups.most_common():
-        print(f"\n{100 * group_count / inside:5.1f} %  {group}")
-        for (g, detail), n in sorted(main_counts.items(), key=lambda item: -item[1]):
-            if g == group and 100 * n / inside >= 0.2:
-                print(f"   {100 * n / inside:5.1f} %  {detail}")
-    if helper:
-        print(f"\nOpenBLAS's helper thread meanwhile, as a share of the training thread's time "
-              f"(it runs on the other core):")
-        for detail, n in sorted(helper.items(), key=lambda item: -item[1]):
-            print(f"   {100 * n / inside:5.1f} %  {detail}")
+    calling.print("The calling thread inside nerve_train", calling.samples)
+    others.print("The other threads (started by Nerve)", calling.samples)
 
 
 if __name__ == "__main__":

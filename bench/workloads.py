@@ -1,4 +1,4 @@
-"""The four workloads of the benchmark and the arithmetic they need."""
+"""The four workloads of the benchmark, the arithmetic they need and Nerve's speed targets."""
 
 from dataclasses import dataclass
 
@@ -12,10 +12,12 @@ class Workload:
     sizes: tuple
     hidden: str          # activation of the hidden layers; the output is softmax with log-likelihood
     unit: str
-    target: float = None  # Nerve's goal, if any
     batch: int = 0
     lr: float = 0.0
     momentum: float = 0.0
+    numpy_ratio_target: float = None   # Nerve's time ≤ this × numpy's time, side by side
+    absolute_target: float = None      # Nerve's figure ≤ this, in the workload's unit
+    sgemm_bound_target: float = None   # Nerve's time ≤ this × the sgemm bound (GFLOP ÷ 2-thread sgemm rate)
 
     @property
     def lower_is_better(self):
@@ -46,8 +48,21 @@ class Workload:
 
 
 WORKLOADS = [
-    Workload("A", "train", (784, 100, 10), "sigmoid", "s/epoch", target=0.25, batch=10, lr=0.1),
-    Workload("B", "train", (784, 256, 128, 10), "relu", "s/epoch", target=0.45, batch=128, lr=0.05, momentum=0.9),
-    Workload("C", "latency", (784, 64, 10), "sigmoid", "µs/sample", target=5.0),
+    Workload("A", "train", (784, 100, 10), "sigmoid", "s/epoch", batch=10, lr=0.1, numpy_ratio_target=0.4),
+    Workload("B", "train", (784, 256, 128, 10), "relu", "s/epoch", batch=128, lr=0.05, momentum=0.9,
+             numpy_ratio_target=0.85, sgemm_bound_target=1.25),
+    Workload("C", "latency", (784, 64, 10), "sigmoid", "µs/sample", absolute_target=2.0),
     Workload("D", "throughput", (784, 256, 128, 10), "relu", "samples/s"),
 ]
+
+# Nerve runs every workload with each of these thread counts (nerve_bench --threads).
+NERVE_THREADS = (1, 2)
+
+# Training run again while one other process keeps a core busy: Nerve with 2 threads should then take at most
+# CONTENTION_TARGET × its 1-thread time (a thread of Nerve's that loses its core must not stall the call).
+CONTENTION_WORKLOADS = ("B", "A")
+CONTENTION_TARGET = 1.15
+
+# On a quiet machine, 2 threads should train B at least SCALING_TARGET × as fast as 1 thread.
+SCALING_WORKLOAD = "B"
+SCALING_TARGET = 1.6
