@@ -34,7 +34,8 @@
  *            a call starts up to t - 1 helper threads for its own duration and joins them before it returns.
  *            Work is cut into chunks whose boundaries depend only on the shapes involved, never on t, and the
  *            calling thread takes any chunk that no helper has started, so a descheduled helper delays a call by
- *            at most one chunk. Waiting threads sleep or yield; none spins on a core.
+ *            at most one chunk; after such a delay the call goes on alone for a while (another process wants the
+ *            machine). Waiting threads yield their core or sleep after a few microseconds; none spins longer.
  *
  *  Results.  Every output value is computed by the same kernel in the same order whatever the number of samples
  *            in the call, the thread count or what other threads do: a sample's prediction is bit-identical alone
