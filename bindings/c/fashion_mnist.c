@@ -315,6 +315,7 @@ int main(int argc, char **argv)
     opts.l2 = cfg.l2;
     opts.dropout = cfg.dropout;
     opts.optimizer = cfg.optimizer;
+    opts.threads = cfg.threads;
     opts.progress = report_epoch;
     opts.user_data = &totals;
     printf("training for %d epoch%s: %s, batch %d, learning rate %g, momentum %g, L2 %g, dropout %g, seed %lu\n",

@@ -7,33 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct name_value {
-    const char *name;
-    int32_t value;
-} name_value;
+/* Names come from the library (nerve_enum_name), so the example never spells an enumeration out again; on
+ * the command line a dash may stand for the library's underscore ("leaky-relu", "log-likelihood"). */
+static int lookup(int32_t enumeration, const char *name, int32_t *value)
+{
+    char spelled[64];
+    size_t length = strlen(name);
+    if (length >= sizeof spelled)
+        return -1;
+    for (size_t i = 0; i <= length; i++)
+        spelled[i] = name[i] == '-' ? '_' : name[i];
+    return nerve_enum_value(enumeration, spelled, value) == NERVE_OK ? 0 : -1;
+}
 
-static const name_value activation_names[] = {
-    {"sigmoid", NERVE_ACT_SIGMOID},
-    {"tanh", NERVE_ACT_TANH},
-    {"relu", NERVE_ACT_RELU},
-    {"leaky-relu", NERVE_ACT_LEAKY_RELU},
-    {"linear", NERVE_ACT_LINEAR},
-    {"softmax", NERVE_ACT_SOFTMAX},
-    {NULL, 0},
-};
-
-static const name_value cost_names[] = {
-    {"quadratic", NERVE_COST_QUADRATIC},
-    {"cross-entropy", NERVE_COST_CROSS_ENTROPY},
-    {"log-likelihood", NERVE_COST_LOG_LIKELIHOOD},
-    {NULL, 0},
-};
-
-static const name_value optimizer_names[] = {
-    {"sgd", NERVE_OPTIMIZER_SGD},
-    {"adam", NERVE_OPTIMIZER_ADAM},
-    {NULL, 0},
-};
+static const char *name_of(int32_t enumeration, int32_t value)
+{
+    const char *name = nerve_enum_name(enumeration, value);
+    return name != NULL ? name : "?";
+}
 
 static void usage(FILE *stream)
 {
@@ -53,29 +44,10 @@ static void usage(FILE *stream)
           "  --dropout X           hidden unit dropout probability (default 0)\n"
           "  --train-limit N       train on the first N of the 50000 training images (default all)\n"
           "  --seed N              (default 1)\n"
+          "  --threads N           threads the library may use (default 1; results do not change)\n"
           "  --save PATH           keep the trained model there (default: a temporary file)\n"
           "  --min-accuracy X      exit with status 2 if the test accuracy is below X\n",
           stream);
-}
-
-static int lookup(const name_value *table, const char *name, int32_t *value)
-{
-    for (; table->name != NULL; table++) {
-        if (strcmp(table->name, name) == 0) {
-            *value = table->value;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static const char *name_of(const name_value *table, int32_t value)
-{
-    for (; table->name != NULL; table++) {
-        if (table->value == value)
-            return table->name;
-    }
-    return "?";
 }
 
 static int parse_long(const char *text, long min, long max, long *value)
@@ -148,13 +120,13 @@ static int parse_arguments(int argc, char **argv, options *cfg)
         } else if (strcmp(option, "--hidden") == 0) {
             ok = parse_sizes(value, cfg->hidden, &cfg->n_hidden) == 0;
         } else if (strcmp(option, "--activation") == 0) {
-            ok = lookup(activation_names, value, &cfg->hidden_activation) == 0;
+            ok = lookup(NERVE_ENUM_ACTIVATION, value, &cfg->hidden_activation) == 0;
         } else if (strcmp(option, "--output") == 0) {
-            ok = lookup(activation_names, value, &cfg->output_activation) == 0;
+            ok = lookup(NERVE_ENUM_ACTIVATION, value, &cfg->output_activation) == 0;
         } else if (strcmp(option, "--cost") == 0) {
-            ok = lookup(cost_names, value, &cfg->cost) == 0;
+            ok = lookup(NERVE_ENUM_COST, value, &cfg->cost) == 0;
         } else if (strcmp(option, "--optimizer") == 0) {
-            ok = lookup(optimizer_names, value, &cfg->optimizer) == 0;
+            ok = lookup(NERVE_ENUM_OPTIMIZER, value, &cfg->optimizer) == 0;
         } else if (strcmp(option, "--epochs") == 0) {
             ok = parse_long(value, 1, INT32_MAX, &number) == 0;
             cfg->epochs = (int32_t)number;
@@ -163,6 +135,9 @@ static int parse_arguments(int argc, char **argv, options *cfg)
             cfg->batch_size = (int32_t)number;
         } else if (strcmp(option, "--train-limit") == 0) {
             ok = parse_long(value, 1, INT32_MAX, &cfg->train_limit) == 0;
+        } else if (strcmp(option, "--threads") == 0) {
+            ok = parse_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
+            cfg->threads = (int32_t)number;
         } else if (strcmp(option, "--seed") == 0) {
             ok = parse_long(value, 0, INT32_MAX, &number) == 0;
             cfg->seed = (uint64_t)number;
@@ -213,6 +188,7 @@ int options_parse(int argc, char **argv, options *opts)
     opts->optimizer = NERVE_OPTIMIZER_SGD;
     opts->learning_rate = 0.2f;
     opts->seed = 1;
+    opts->threads = 1;
     status = parse_arguments(argc, argv, opts);
     if (opts->cost < 0) /* the cost whose output error needs no derivative of the activation */
         opts->cost = opts->output_activation == NERVE_ACT_SOFTMAX ? NERVE_COST_LOG_LIKELIHOOD
@@ -223,15 +199,15 @@ int options_parse(int argc, char **argv, options *opts)
 
 const char *options_activation_name(int32_t activation)
 {
-    return name_of(activation_names, activation);
+    return name_of(NERVE_ENUM_ACTIVATION, activation);
 }
 
 const char *options_cost_name(int32_t cost)
 {
-    return name_of(cost_names, cost);
+    return name_of(NERVE_ENUM_COST, cost);
 }
 
 const char *options_optimizer_name(int32_t optimizer)
 {
-    return name_of(optimizer_names, optimizer);
+    return name_of(NERVE_ENUM_OPTIMIZER, optimizer);
 }

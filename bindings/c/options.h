@@ -25,6 +25,7 @@ typedef struct options {
     float dropout;
     long train_limit;          /* 0: every training image */
     uint64_t seed;
+    int32_t threads;           /* threads the library may use */
     const char *save_path;     /* NULL: a temporary file, removed at the end */
     double min_accuracy;       /* fail below this test accuracy */
 } options;
