@@ -94,8 +94,7 @@ public func nerve_layer_info(_ net: OpaquePointer?, _ layer: Int32, _ inputs: Un
     -> nerve_status
 {
     guarded("nerve_layer_info") {
-        let network = try NetworkHandle.resolve(net).network
-        let described = network.layers[try Check.layer(layer, of: network)]
+        let described = try locate(net, layer).layer
         inputs?.pointee = Int32(described.inputs)
         outputs?.pointee = Int32(described.outputs)
         activation?.pointee = described.activation.rawValue
@@ -109,8 +108,7 @@ public func nerve_layer_shape(_ net: OpaquePointer?, _ layer: Int32, _ kind: Uns
     -> nerve_status
 {
     guarded("nerve_layer_shape") {
-        let network = try NetworkHandle.resolve(net).network
-        let spec = network.layers[try Check.layer(layer, of: network)].spec
+        let spec = try locate(net, layer).layer.spec
         kind?.pointee = spec.kind.rawValue
         for (target, shape) in [(input, spec.input), (output, spec.output)] {
             guard let target else { continue }
@@ -123,13 +121,20 @@ public func nerve_layer_shape(_ net: OpaquePointer?, _ layer: Int32, _ kind: Uns
     }
 }
 
-/// A layer's place in its network: the handle, the index, and how many weights and biases the layer has.
-private func layerBlock(_ net: OpaquePointer?, _ layer: Int32) throws
-    -> (handle: NetworkHandle, index: Int, weights: Int, biases: Int)
+/// A layer's place in its network: the handle, the index and the layer.
+private func locate(_ net: OpaquePointer?, _ layer: Int32) throws
+    -> (handle: NetworkHandle, index: Int, layer: any Layer)
 {
     let handle = try NetworkHandle.resolve(net)
     let index = try Check.layer(layer, of: handle.network)
-    let described = handle.network.layers[index]
+    return (handle, index, handle.network.layers[index])
+}
+
+/// A layer's block of parameters: how many weights and biases it holds.
+private func layerBlock(_ net: OpaquePointer?, _ layer: Int32) throws
+    -> (handle: NetworkHandle, index: Int, weights: Int, biases: Int)
+{
+    let (handle, index, described) = try locate(net, layer)
     return (handle, index, described.weightCount, described.parameterCount - described.weightCount)
 }
 
