@@ -136,8 +136,11 @@ AVX2 void nerve_gemm_nn_avx2(int64_t m, int64_t n, int64_t k, const float *a, pt
  * code. Reduction tree: ((l0+l4) + (l2+l6)) + ((l1+l5) + (l3+l7)), done four elements at a time or one
  * at a time with identical pairings.
  * ------------------------------------------------------------------------------------------------- */
-/* NT_PANEL_FLOATS: floats of B per column panel (384 KB, most of a 512 KB L2). */
-enum { NT_MAXR = 8, NT_PANEL_FLOATS = 96 * 1024 };
+/* NT_L2_FLOATS: floats of B (384 KB, most of a 512 KB L2) up to which all of B is left in L2 while the rows
+ * of A stream past it. Larger B is instead met by blocks of NT_ABLOCK_FLOATS of A (256 KB) held in L2,
+ * against which one small group of rows of B at a time is held in L1. NT_L1_FLOATS: a B small enough
+ * to stay in L1 between row tiles (16 KB). */
+enum { NT_MAXR = 8, NT_L2_FLOATS = 96 * 1024, NT_ABLOCK_FLOATS = 64 * 1024, NT_L1_FLOATS = 4 * 1024 };
 
 TILE __m128 hsum_tree4(__m256 v0, __m256 v1, __m256 v2, __m256 v3) {
     /* s = l_q + l_{q+4} per vector; then t0 = s0 + s2, t1 = s1 + s3; result t0 + t1 — per vector. */
@@ -214,6 +217,37 @@ TILE void nt_rows(const int MR, const int NR, int64_t rows, int64_t n, int64_t k
     }
 }
 
+/* `rows` rows (a multiple of MR) × n columns, with B larger than L2: for each block of rows of A that fits
+ * in L2, each group of NR rows of B stays in L1 while every row tile of the block streams past it. Per
+ * step of 8 terms that takes MR loads from L2 (A) and NR from L1 (B), where keeping B in L2 instead would
+ * take NR from L2 and read A from memory once per panel of B. */
+TILE void nt_blocked(const int MR, const int NR, int64_t rows, int64_t n, int64_t k, __m256i tail, const float *a,
+                     ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, int accumulate) {
+    int64_t mc = NT_ABLOCK_FLOATS / k / MR * MR;
+    if (mc < MR) mc = MR;
+    for (int64_t i0 = 0; i0 < rows; i0 += mc) {
+        const int64_t rc = rows - i0 < mc ? rows - i0 : mc;
+        const float *ab = a + i0 * lda;
+        float *cb = c + i0 * ldc;
+        int64_t j = 0;
+        for (; j + NR <= n; j += NR)
+            for (int64_t i = 0; i < rc; i += MR)
+                nt_tile(MR, NR, k, tail, ab + i * lda, lda, b + j * ldb, ldb, cb + i * ldc + j, ldc, accumulate);
+        if (j == n) continue;
+        for (int64_t i = 0; i < rc; i += MR) {
+            const float *ai = ab + i * lda;
+            float *ci = cb + i * ldc + j;
+            switch (n - j) { /* cases at or above NR cannot occur and fold away */
+#define NT_TAIL(T) \
+    case T: if (T < NR) nt_tile(MR, T, k, tail, ai, lda, b + j * ldb, ldb, ci, ldc, accumulate); break;
+            NT_TAIL(1) NT_TAIL(2) NT_TAIL(3) NT_TAIL(4) NT_TAIL(5) NT_TAIL(6) NT_TAIL(7)
+#undef NT_TAIL
+            default: break;
+            }
+        }
+    }
+}
+
 AVX2 void nerve_gemm_nt_avx2(int64_t m, int64_t n, int64_t k, const float *a, ptrdiff_t lda, const float *b,
                              ptrdiff_t ldb, float *c, ptrdiff_t ldc, int accumulate) {
     if (m <= 0 || n <= 0) return;
@@ -224,21 +258,23 @@ AVX2 void nerve_gemm_nt_avx2(int64_t m, int64_t n, int64_t k, const float *a, pt
         return;
     }
     const __m256i tail = lane_mask(k % 8);
-    /* Columns in panels whose rows of B fit in L2 together; every row of A streams past each panel. */
-    int64_t nb = NT_PANEL_FLOATS / k / 8 * 8;
-    if (nb < 8) nb = 8;
-    /* One or two leftover rows take wider tiles so that enough fma chains stay independent. */
     const int64_t m3 = m / 3 * 3;
-    for (int64_t j = 0; j < n; j += nb) {
-        const int64_t nc = n - j < nb ? n - j : nb;
-        const float *bj = b + j * ldb;
-        float *cj = c + j;
-        if (m3) nt_rows(3, 4, m3, nc, k, tail, a, lda, bj, ldb, cj, ldc, accumulate);
-        switch (m - m3) {
-        case 1: nt_rows(1, 8, 1, nc, k, tail, a + m3 * lda, lda, bj, ldb, cj + m3 * ldc, ldc, accumulate); break;
-        case 2: nt_rows(2, 4, 2, nc, k, tail, a + m3 * lda, lda, bj, ldb, cj + m3 * ldc, ldc, accumulate); break;
-        default: break;
-        }
+    if (m3) {
+        if (n * k <= NT_L2_FLOATS) nt_rows(3, 4, m3, n, k, tail, a, lda, b, ldb, c, ldc, accumulate);
+        else nt_blocked(3, 4, m3, n, k, tail, a, lda, b, ldb, c, ldc, accumulate);
+    }
+    a += m3 * lda;
+    c += m3 * ldc;
+    /* One or two leftover rows take wider tiles so that enough fma chains stay independent; a single row
+     * streaming a B that is not in L1 is bound by L2 bandwidth, where four rows of B at a time (four
+     * streams, still one vector per cycle) beat eight. */
+    switch (m - m3) {
+    case 1:
+        if (n * k <= NT_L1_FLOATS) nt_rows(1, 8, 1, n, k, tail, a, lda, b, ldb, c, ldc, accumulate);
+        else nt_rows(1, 4, 1, n, k, tail, a, lda, b, ldb, c, ldc, accumulate);
+        break;
+    case 2: nt_rows(2, 4, 2, n, k, tail, a, lda, b, ldb, c, ldc, accumulate); break;
+    default: break;
     }
 }
 

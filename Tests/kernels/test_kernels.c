@@ -175,9 +175,10 @@ static void test_random_shapes(void) {
         test_nn_case(m, n, k, (int)(rnd() & 1), (int)(rnd() & 1));
         test_nt_case(m, n, k, (int)(rnd() & 1));
     }
-    /* Shapes of the dense layers, including k past one nn k-block. */
+    /* Shapes of the dense layers, including k past one nn k-block, and an nt with B past L2 whose rows of A
+     * span several L2 blocks, a partial last block, a column tail and two leftover rows. */
     static const int64_t layer[][3] = {{128, 784, 256}, {256, 784, 128}, {10, 100, 784}, {1, 64, 784}, {3, 10, 64},
-                                       {100, 784, 10}, {7, 256, 1000}, {2, 33, 513}};
+                                       {100, 784, 10}, {7, 256, 1000}, {2, 33, 513}, {200, 203, 1001}};
     for (size_t t = 0; t < sizeof layer / sizeof layer[0]; t++)
         for (int acc = 0; acc < 2; acc++) {
             test_nn_case(layer[t][0], layer[t][1], layer[t][2], acc, acc);
