@@ -44,7 +44,7 @@ enum MatrixProduct {
             block(0..<m, 0..<n)
             return
         }
-        let grid = Grid(m: m, n: n, work: work)
+        let grid = Grid(m: m, n: n)
         team.run(chunks: grid.rowBlocks * grid.columnBlocks) { chunk in
             let r = chunk / grid.columnBlocks, c = chunk % grid.columnBlocks
             block(r * grid.rowBlock..<min(m, (r + 1) * grid.rowBlock),
@@ -52,20 +52,32 @@ enum MatrixProduct {
         }
     }
 
-    /// Blocks of rows (multiples of Tuning.rowMultiple, so the kernels' register tiles fit whole) and columns
-    /// (multiples of 16, whole vectors) of about Tuning.productChunkWork multiply-adds each. Rows are split
-    /// first: a block of whole rows keeps the kernels' column panels long.
+    /// Blocks of Tuning.chunkRows rows × Tuning.chunkColumns columns: whole register tiles, and long enough
+    /// panels that the kernels run near their single-call speed on each block. A product with fewer blocks
+    /// than Tuning.minimumChunks has its columns cut finer (in whole vectors of 16) so every thread gets some;
+    /// one with more than Tuning.maxProductChunks has its row blocks grown.
     struct Grid {
         let rowBlock: Int, columnBlock: Int, rowBlocks: Int, columnBlocks: Int
 
-        init(m: Int, n: Int, work: Int) {
-            let wanted = min(max(work / Tuning.productChunkWork, 1), Tuning.maxProductChunks)
-            let rowParts = min(wanted, max(1, m / Tuning.rowMultiple))
-            rowBlock = roundUp(divideRoundingUp(m, rowParts), to: Tuning.rowMultiple)
-            rowBlocks = divideRoundingUp(m, rowBlock)
-            let columnParts = max(1, min(wanted / rowBlocks, n / 16))
-            columnBlock = roundUp(divideRoundingUp(n, columnParts), to: 16)
-            columnBlocks = divideRoundingUp(n, columnBlock)
+        init(rowBlock: Int, columnBlock: Int, rowBlocks: Int, columnBlocks: Int) {
+            self.rowBlock = rowBlock
+            self.columnBlock = columnBlock
+            self.rowBlocks = rowBlocks
+            self.columnBlocks = columnBlocks
+        }
+
+        init(m: Int, n: Int) {
+            var rows = min(m, Tuning.chunkRows)
+            var columns = min(roundUp(n, to: 16), Tuning.chunkColumns)
+            let rowCount = divideRoundingUp(m, rows)
+            if rowCount * divideRoundingUp(n, columns) < Tuning.minimumChunks {
+                let columnParts = divideRoundingUp(Tuning.minimumChunks, rowCount)
+                columns = max(16, roundUp(divideRoundingUp(n, columnParts), to: 16))
+            }
+            let columnCount = divideRoundingUp(n, columns)
+            while divideRoundingUp(m, rows) * columnCount > Tuning.maxProductChunks { rows *= 2 }
+            self.init(rowBlock: rows, columnBlock: columns, rowBlocks: divideRoundingUp(m, rows),
+                      columnBlocks: columnCount)
         }
     }
 }

@@ -1,15 +1,19 @@
 /// Every threshold that trades overhead against parallelism, in one place. None of them changes a result:
 /// chunks only decide which thread computes which outputs, never the order of any sum.
 enum Tuning {
-    /// Multiply-adds per chunk of a matrix product. Claiming a chunk costs one atomic add (~20 ns) and a
-    /// chunk this size takes about 3 µs on one Zen 4 core, so a late helper costs the caller at most that,
-    /// while a product of workload A's first layer (10 × 784 × 100) still splits into a handful of chunks.
-    static let productChunkWork = 1 << 18
+    /// A chunk of a matrix product is up to chunkRows × chunkColumns outputs. Measured with two threads on
+    /// workload B's largest product (128 × 784 → 256): 24 × 128 blocks took 383 µs per product, 48 × 64 425,
+    /// 48 × 128 460, 128 × 64 535 and 48 × 16 536 (one thread alone: about 740). Skinny blocks lose the
+    /// kernels' panel reuse; big ones leave a thread idle at the end. 24 rows hold whole register tiles of 3,
+    /// 4, 6 and 8 rows.
+    static let chunkRows = 24
+    static let chunkColumns = 128
 
-    /// Row blocks are multiples of this: 24 holds whole register tiles of 3, 4, 6 and 8 rows.
-    static let rowMultiple = 24
+    /// Products are cut into at least this many chunks (columns cut finer) so both threads of a small
+    /// mini-batch (workload A: 10 rows) get work.
+    static let minimumChunks = 4
 
-    /// At most this many chunks per product, so bookkeeping stays small for huge products.
+    /// At most this many chunks per product (row blocks grow), so bookkeeping stays small for huge products.
     static let maxProductChunks = 256
 
     /// Products smaller than this run on the calling thread alone: waking a sleeping helper takes 5–50 µs,
@@ -30,15 +34,16 @@ enum Tuning {
     /// variable. Each look is one sched_yield (about 1 µs when nothing else wants the core, and the core goes
     /// to whoever does), so products that follow each other within a mini-batch find the helper awake without
     /// it ever spinning on a core.
-    static let yieldsBeforeSleeping = 64
+    static let yieldsBeforeSleeping = 1000
 
-    /// How many times the caller looks for its helpers' last chunks before sleeping until they are done: a few
-    /// microseconds. It never yields meanwhile: under contention a yield can hand its core to another process
-    /// for a whole time slice.
-    static let spinsBeforeSleeping = 2_000
+    /// The caller waits for its helpers' last chunks awake for up to two of its own chunk times, at most
+    /// this long, then sleeps. Waking from a sleep costs 10–50 µs, more than a chunk, and a sleeping caller
+    /// measurably slowed workload B; the bound keeps a caller whose helper lost its core from spinning.
+    static let longestAwakeWait = 200e-6
 
-    /// A wait for helpers longer than this means one was off its core (a chunk takes a few microseconds);
-    /// the caller then works alone for minimumSoloSeconds, doubling up to maximumSoloSeconds while it recurs.
+    /// A wait for helpers longer than this plus two of the caller's own chunk times means one was off its
+    /// core; the caller then works alone for minimumSoloSeconds, doubling up to maximumSoloSeconds while it
+    /// recurs.
     static let stallSeconds = 100e-6
     static let minimumSoloSeconds = 0.01
     static let maximumSoloSeconds = 1.0

@@ -96,29 +96,33 @@ package final class WorkerTeam: @unchecked Sendable {
                 generation.add(1, ordering: .releasing)
                 pthread_cond_broadcast(workPosted)
             }
-            work(on: job)
+            let started = monotonicSeconds()
+            let mine = work(on: job)
             let claimed = monotonicSeconds()
+            // A helper still in its last chunk finishes within about one chunk's time: wait that long awake,
+            // since waking from a sleep takes longer than a chunk.
+            let chunkSeconds = (claimed - started) / Double(max(mine, 1))
+            let awakeUntil = claimed + min(2 * chunkSeconds, Tuning.longestAwakeWait)
             var spins = 0
             while job.done.load(ordering: .acquiring) < chunks {
-                if spins < Tuning.spinsBeforeSleeping {
-                    spins += 1
-                    continue
-                }
+                spins += 1
+                if spins % 64 != 0 || monotonicSeconds() < awakeUntil { continue }
                 lock.withLock {
                     while job.done.load(ordering: .acquiring) < chunks { pthread_cond_wait(jobFinished, lock.raw) }
                 }
             }
             lock.withLock { self.job = nil }
             job.body = nil
-            adjustSharing(waited: monotonicSeconds() - claimed)
+            adjustSharing(waited: monotonicSeconds() - claimed, chunkSeconds: chunkSeconds)
         }
     }
 
     /// A helper that held the caller up for long was off its core, most likely because another process wants
     /// the machine. Then the caller works alone for a while (doubling each time it happens again, halving
     /// while helpers keep up), so a busy machine costs a call at most an occasional stall, never one per job.
-    private func adjustSharing(waited: Double) {
-        if waited > Tuning.stallSeconds {
+    private func adjustSharing(waited: Double, chunkSeconds: Double) {
+        // A helper that is on its core finishes its last chunk within about a chunk's time of the caller.
+        if waited > Tuning.stallSeconds + 2 * chunkSeconds {
             soloPeriod = min(max(soloPeriod * 2, Tuning.minimumSoloSeconds), Tuning.maximumSoloSeconds)
             soloUntil = monotonicSeconds() + soloPeriod
         } else {
@@ -126,11 +130,14 @@ package final class WorkerTeam: @unchecked Sendable {
         }
     }
 
-    /// Claims and runs chunks until none is left unstarted.
-    private func work(on job: Job) {
+    /// Claims and runs chunks until none is left unstarted; returns how many it ran.
+    @discardableResult
+    private func work(on job: Job) -> Int {
+        var ran = 0
         while true {
             let chunk = job.next.add(1, ordering: .relaxed).oldValue
-            guard chunk < job.chunks else { return }
+            guard chunk < job.chunks else { return ran }
+            ran += 1
             job.body?(chunk)
             if job.done.add(1, ordering: .acquiringAndReleasing).newValue == job.chunks {
                 lock.withLock { _ = pthread_cond_signal(jobFinished) }
