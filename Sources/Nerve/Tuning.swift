@@ -26,19 +26,19 @@ enum Tuning {
     /// Element-wise passes shorter than this are not shared.
     static let minimumParallelElements = 1 << 15
 
-    /// Prediction calls with fewer multiply-adds in total start no helper thread: starting and joining one
-    /// costs about 50 µs.
+    /// Prediction calls with fewer multiply-adds in total (about 50 µs of work) start no helper thread:
+    /// starting and joining one costs tens of microseconds.
     static let minimumThreadedPrediction = 1 << 22
 
     /// How often a helper waiting for work yields its core and looks again before it sleeps on a condition
-    /// variable. Each look is one sched_yield (about 1 µs when nothing else wants the core, and the core goes
-    /// to whoever does), so products that follow each other within a mini-batch find the helper awake without
-    /// it ever spinning on a core.
+    /// variable. Each look is one sched_yield (under a microsecond when nothing else wants the core, and the
+    /// core goes to whoever does), so 1000 looks outlast the serial steps between the products of a
+    /// mini-batch and the next product finds the helper awake, without it ever holding a core someone wants.
     static let yieldsBeforeSleeping = 1000
 
     /// The caller waits for its helpers' last chunks awake for up to two of its own chunk times, at most
-    /// this long, then sleeps. Waking from a sleep costs 10–50 µs, more than a chunk, and a sleeping caller
-    /// measurably slowed workload B; the bound keeps a caller whose helper lost its core from spinning.
+    /// this long, then sleeps. Waking from a sleep costs 10–50 µs, more than a chunk, so sleeping at once
+    /// would cost a wake-up per product; the bound keeps a caller whose helper lost its core from spinning.
     static let longestAwakeWait = 200e-6
 
     /// A wait for helpers longer than this plus two of the caller's own chunk times means one was off its
