@@ -8,36 +8,33 @@ import Synchronization
 /// The calling thread plus helper threads that live for one library call and share its work.
 ///
 /// Work is a count of chunks whose boundaries the caller fixed from shapes alone; every thread, the caller
-/// included, claims the next unstarted chunk with one atomic add. The caller keeps claiming until none is
-/// left, so a helper that the OS has descheduled delays the call by at most the one chunk it holds. Threads
-/// that wait yield their core a few times and then sleep: nothing spins on a core another process needs.
+/// included, claims the next unstarted chunk with one atomic compare-and-swap. The caller keeps claiming until
+/// none is left, so a helper that the OS has descheduled delays the call by at most the one chunk it holds.
+/// Threads that wait yield their core or sleep: nothing spins on a core another process needs. Handing out a
+/// job allocates nothing.
 package final class WorkerTeam: @unchecked Sendable {
     private var helpers: [pthread_t] = []
     private let lock = Mutex()
     private let workPosted: UnsafeMutablePointer<pthread_cond_t>
     private let jobFinished: UnsafeMutablePointer<pthread_cond_t>
-    /// Guarded by `lock`; `generation` is also read without it while yielding.
-    private var job: Job?
-    private let generation = Atomic<Int>(0)
     private var stopping = false
+
+    /// The open job, as one word: its number (high 32 bits) and its next unclaimed chunk (low 32 bits), which
+    /// is `closed` between jobs. A claim succeeds only while the number is unchanged, so a helper that slept
+    /// through a job can never take a chunk of the next one with the old one's bounds.
+    private let claims = Atomic<Int>(WorkerTeam.closed)
+    private static let closed = 0xFFFF_FFFF
+    private var jobNumber = 0
+    /// The open job's size, progress and body: written by the caller only while the job is closed, read by
+    /// helpers only after they claimed one of its chunks. The body is the caller's non-escaping closure,
+    /// dropped before `run` returns.
+    private let chunkCount = Atomic<Int>(0)
+    private let done = Atomic<Int>(0)
+    private var body: ((Int) -> Void)?
+
     /// Until when the caller runs jobs alone, and for how long it did so last (see adjustSharing).
     private var soloUntil = 0.0
     private var soloPeriod = 0.0
-
-    /// One call of `run`: its chunk count, its body and the claim counters. Helpers hold a reference while
-    /// they look for chunks, so a new job never shares counters with an old one. The body is the caller's
-    /// non-escaping closure: `run` drops it once every chunk is done, and no thread reads it after that.
-    private final class Job {
-        let chunks: Int
-        var body: ((Int) -> Void)?
-        let next = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
-
-        init(chunks: Int, body: @escaping (Int) -> Void) {
-            self.chunks = chunks
-            self.body = body
-        }
-    }
 
     /// A team of `threads` threads (the caller and threads − 1 helpers). Helpers that cannot be started are
     /// simply missing: the caller does their share.
@@ -90,29 +87,31 @@ package final class WorkerTeam: @unchecked Sendable {
             return
         }
         withoutActuallyEscaping(body) { body in
-            let job = Job(chunks: chunks, body: body)
+            jobNumber = (jobNumber + 1) & 0x7FFF_FFFF
+            self.body = body
+            chunkCount.store(chunks, ordering: .relaxed)
+            done.store(0, ordering: .relaxed)
             lock.withLock {
-                self.job = job
-                generation.add(1, ordering: .releasing)
+                claims.store(jobNumber << 32, ordering: .releasing)
                 pthread_cond_broadcast(workPosted)
             }
             let started = monotonicSeconds()
-            let mine = work(on: job)
+            let mine = work(on: jobNumber)
             let claimed = monotonicSeconds()
             // A helper still in its last chunk finishes within about one chunk's time: wait that long awake,
             // since waking from a sleep takes longer than a chunk.
             let chunkSeconds = (claimed - started) / Double(max(mine, 1))
             let awakeUntil = claimed + min(2 * chunkSeconds, Tuning.longestAwakeWait)
             var spins = 0
-            while job.done.load(ordering: .acquiring) < chunks {
+            while done.load(ordering: .acquiring) < chunks {
                 spins += 1
                 if spins % 64 != 0 || monotonicSeconds() < awakeUntil { continue }
                 lock.withLock {
-                    while job.done.load(ordering: .acquiring) < chunks { pthread_cond_wait(jobFinished, lock.raw) }
+                    while done.load(ordering: .acquiring) < chunks { pthread_cond_wait(jobFinished, lock.raw) }
                 }
             }
-            lock.withLock { self.job = nil }
-            job.body = nil
+            claims.store(jobNumber << 32 | WorkerTeam.closed, ordering: .releasing)
+            self.body = nil
             adjustSharing(waited: monotonicSeconds() - claimed, chunkSeconds: chunkSeconds)
         }
     }
@@ -130,39 +129,46 @@ package final class WorkerTeam: @unchecked Sendable {
         }
     }
 
-    /// Claims and runs chunks until none is left unstarted; returns how many it ran.
+    /// Claims and runs chunks of job `number` until none is left unstarted; returns how many it ran.
     @discardableResult
-    private func work(on job: Job) -> Int {
+    private func work(on number: Int) -> Int {
         var ran = 0
-        while true {
-            let chunk = job.next.add(1, ordering: .relaxed).oldValue
-            guard chunk < job.chunks else { return ran }
+        var word = claims.load(ordering: .acquiring)
+        while word >> 32 == number, word & WorkerTeam.closed < chunkCount.load(ordering: .relaxed) {
+            let (claimed, current) = claims.compareExchange(expected: word, desired: word + 1,
+                                                            ordering: .acquiringAndReleasing)
+            guard claimed else {
+                word = current
+                continue
+            }
+            body?(word & WorkerTeam.closed)
             ran += 1
-            job.body?(chunk)
-            if job.done.add(1, ordering: .acquiringAndReleasing).newValue == job.chunks {
+            if done.add(1, ordering: .acquiringAndReleasing).newValue == chunkCount.load(ordering: .relaxed) {
                 lock.withLock { _ = pthread_cond_signal(jobFinished) }
             }
+            word = claims.load(ordering: .acquiring)
         }
+        return ran
     }
 
     private func serve() {
         var seen = 0
         while true {
             var yields = 0
-            while generation.load(ordering: .acquiring) == seen && yields < Tuning.yieldsBeforeSleeping {
+            while claims.load(ordering: .acquiring) >> 32 == seen && yields < Tuning.yieldsBeforeSleeping {
                 yields += 1
                 sched_yield()
             }
-            let (stop, next): (Bool, Job?) = lock.withLock {
-                while generation.load(ordering: .acquiring) == seen && !stopping {
+            let stop: Bool = lock.withLock {
+                while claims.load(ordering: .acquiring) >> 32 == seen && !stopping {
                     pthread_cond_wait(workPosted, lock.raw)
                 }
-                seen = generation.load(ordering: .acquiring)
-                return (stopping, job)
+                seen = claims.load(ordering: .acquiring) >> 32
+                return stopping
             }
             if stop { return }
-            // The job may already be finished (nil, or no chunk left): then this finds nothing to claim.
-            if let next { work(on: next) }
+            // The job may already be finished: then this finds nothing to claim.
+            work(on: seen)
         }
     }
 }
