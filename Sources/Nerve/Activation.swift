@@ -4,17 +4,7 @@ public enum Activation: Int32, CaseIterable, Sendable {
 
     public static let leakySlope: Float = 0.01
 
-    public var name: String {
-        switch self {
-        case .sigmoid: return "sigmoid"
-        case .tanh: return "tanh"
-        case .relu: return "relu"
-        case .leakyRelu: return "leaky_relu"
-        case .linear: return "linear"
-        case .softmax: return "softmax"
-        case .step: return "step"
-        }
-    }
+    public var name: String { identifier.description }
 
     /// Step has no useful derivative, so a network containing it can only predict.
     public var isTrainable: Bool { self != .step }

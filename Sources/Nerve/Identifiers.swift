@@ -1,15 +1,26 @@
 /// Enumerations that callers name in words: the C API reports these names (nerve_enum_name) so bindings
-/// never spell them out again. Raw values are the C enums'; names are lower-case identifiers.
+/// never spell them out again. Raw values are the C enums'; names are lower-case identifiers, static so the C
+/// layer hands them out without allocating.
 public protocol Identified: CaseIterable, RawRepresentable where RawValue == Int32 {
-    var identifier: String { get }
+    var identifier: StaticString { get }
 }
 
 extension Activation: Identified {
-    public var identifier: String { name }
+    public var identifier: StaticString {
+        switch self {
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .relu: return "relu"
+        case .leakyRelu: return "leaky_relu"
+        case .linear: return "linear"
+        case .softmax: return "softmax"
+        case .step: return "step"
+        }
+    }
 }
 
 extension Cost: Identified {
-    public var identifier: String {
+    public var identifier: StaticString {
         switch self {
         case .quadratic: return "quadratic"
         case .crossEntropy: return "cross_entropy"
@@ -19,7 +30,7 @@ extension Cost: Identified {
 }
 
 extension WeightInit: Identified {
-    public var identifier: String {
+    public var identifier: StaticString {
         switch self {
         case .auto: return "auto"
         case .normalized: return "normalized"
@@ -30,7 +41,7 @@ extension WeightInit: Identified {
 }
 
 extension OptimizerKind: Identified {
-    public var identifier: String {
+    public var identifier: StaticString {
         switch self {
         case .sgd: return "sgd"
         case .adam: return "adam"
@@ -39,7 +50,7 @@ extension OptimizerKind: Identified {
 }
 
 extension Monitoring: Identified {
-    public var identifier: String {
+    public var identifier: StaticString {
         switch self {
         case .none: return "none"
         case .running: return "running"
@@ -49,7 +60,7 @@ extension Monitoring: Identified {
 }
 
 extension LayerKind: Identified {
-    public var identifier: String {
+    public var identifier: StaticString {
         switch self {
         case .dense: return "dense"
         }

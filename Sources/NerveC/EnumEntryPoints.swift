@@ -6,12 +6,12 @@ import Darwin
 import CNerveABI
 import Nerve
 
-/// The names of every enumeration nerve.h declares, as C strings made once and never freed, indexed by
-/// NERVE_ENUM_* and then by value.
+/// The names of every enumeration nerve.h declares, as static C strings, indexed by NERVE_ENUM_* and then by
+/// value.
 private let enumNames: [[UnsafePointer<CChar>]] = {
     func names<E: Identified>(_: E.Type) -> [UnsafePointer<CChar>] {
         // Raw values run 0, 1, 2… (nerve.h promises no gaps), so position is value.
-        E.allCases.sorted { $0.rawValue < $1.rawValue }.map { UnsafePointer(strdup($0.identifier)!) }
+        E.allCases.sorted { $0.rawValue < $1.rawValue }.map { staticCString($0.identifier) }
     }
     return [names(Activation.self), names(Cost.self), names(WeightInit.self), names(OptimizerKind.self),
             names(Monitoring.self), names(LayerKind.self)]
