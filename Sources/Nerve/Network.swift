@@ -14,6 +14,8 @@ public final class Network: @unchecked Sendable {
     public var random: Random
     /// Where each layer's block starts in `parameters` (and in any gradient buffer).
     package let offsets: [Int]
+    /// Every weight range in the flat buffer: the parameters regularisation applies to.
+    let weightRanges: [Range<Int>]
     private let threadCount = Atomic<Int>(1)
     private let inferencePool = Pool<InferenceWorkspace>()
 
@@ -66,6 +68,7 @@ public final class Network: @unchecked Sendable {
         self.layers = layers
         self.cost = cost
         self.offsets = offsets
+        weightRanges = layers.indices.map { offsets[$0]..<(offsets[$0] + layers[$0].weightCount) }
         self.parameters = try parameters ?? FloatBuffer(count: total)
         self.random = random
     }
@@ -89,8 +92,6 @@ public final class Network: @unchecked Sendable {
 
     package func parameters(ofLayer index: Int) -> UnsafeMutablePointer<Float> { parameters.base + offsets[index] }
 
-    /// Every weight range in the flat buffer: the parameters regularisation applies to.
-    var weightRanges: [Range<Int>] { layers.indices.map { offsets[$0]..<(offsets[$0] + layers[$0].weightCount) } }
 
     /// Redraws every parameter, layer by layer: weights with the scheme's deviation for that layer, then biases
     /// from N(0, 1). Reseeds the generator.
