@@ -8,7 +8,7 @@ enum MatrixProduct {
     /// Z += X · Wᵀ: X is rows × k, W is n × k (one row per output), Z is rows × n (holding the biases).
     static func forward(_ x: UnsafePointer<Float>, rows: Int, k: Int, weights w: UnsafePointer<Float>, n: Int,
                         into z: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
-        share(m: rows, n: n, k: k, team: team) { r, c in
+        share(m: rows, n: n, k: k, chunkRows: Tuning.chunkRowsOfX, team: team) { r, c in
             nerve_gemm_nt(Int64(r.count), Int64(c.count), Int64(k), x + r.lowerBound * k, k,
                           w + c.lowerBound * k, k, z + r.lowerBound * n + c.lowerBound, n, 1)
         }
@@ -17,7 +17,7 @@ enum MatrixProduct {
     /// G = Δ · W: Δ is rows × m (∂C/∂z of the layer), W is m × k, G is rows × k (∂C/∂input).
     static func inputGradient(_ delta: UnsafePointer<Float>, rows: Int, m: Int, weights w: UnsafePointer<Float>,
                               k: Int, into g: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
-        share(m: rows, n: k, k: m, team: team) { r, c in
+        share(m: rows, n: k, k: m, chunkRows: Tuning.chunkRowsOfA, team: team) { r, c in
             nerve_gemm_nn(Int64(r.count), Int64(c.count), Int64(m), delta + r.lowerBound * m, m, 1,
                           w + c.lowerBound, k, g + r.lowerBound * k + c.lowerBound, k, 0)
         }
@@ -28,7 +28,7 @@ enum MatrixProduct {
     /// of threads.
     static func weightGradient(_ delta: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, m: Int, k: Int,
                                into dw: UnsafeMutablePointer<Float>, accumulate: Bool = false, team: WorkerTeam?) {
-        share(m: m, n: k, k: rows, team: team) { r, c in
+        share(m: m, n: k, k: rows, chunkRows: Tuning.chunkRowsOfA, team: team) { r, c in
             nerve_gemm_nn(Int64(r.count), Int64(c.count), Int64(rows), delta + r.lowerBound, 1, m,
                           x + c.lowerBound, k, dw + r.lowerBound * k + c.lowerBound, k, accumulate ? 1 : 0)
         }
@@ -36,7 +36,7 @@ enum MatrixProduct {
 
     /// Cuts an m × n result (each element a sum of k products) into blocks fixed by (m, n, k) alone and hands
     /// them to the team, or computes it whole when it is too small to share.
-    private static func share(m: Int, n: Int, k: Int, team: WorkerTeam?,
+    private static func share(m: Int, n: Int, k: Int, chunkRows: Int, team: WorkerTeam?,
                               _ block: (Range<Int>, Range<Int>) -> Void) {
         guard m > 0, n > 0 else { return }
         let work = m * n * max(k, 1)
@@ -44,7 +44,7 @@ enum MatrixProduct {
             block(0..<m, 0..<n)
             return
         }
-        let grid = Grid(m: m, n: n)
+        let grid = Grid(m: m, n: n, chunkRows: chunkRows)
         team.run(chunks: grid.rowBlocks * grid.columnBlocks) { chunk in
             let r = chunk / grid.columnBlocks, c = chunk % grid.columnBlocks
             block(r * grid.rowBlock..<min(m, (r + 1) * grid.rowBlock),
@@ -52,8 +52,8 @@ enum MatrixProduct {
         }
     }
 
-    /// Blocks of Tuning.chunkRows rows × Tuning.chunkColumns columns: whole register tiles, and long enough
-    /// panels that the kernels run near their single-call speed on each block. A product with fewer blocks
+    /// Blocks of `chunkRows` rows × Tuning.chunkColumns columns: whole register tiles, and long enough panels
+    /// that the kernels run near their single-call speed on each block. A product with fewer blocks
     /// than Tuning.minimumChunks has its columns cut finer (in whole vectors of 16) so every thread gets some;
     /// one with more than Tuning.maxProductChunks has its row blocks grown.
     struct Grid {
@@ -66,8 +66,8 @@ enum MatrixProduct {
             self.columnBlocks = columnBlocks
         }
 
-        init(m: Int, n: Int) {
-            var rows = min(m, Tuning.chunkRows)
+        init(m: Int, n: Int, chunkRows: Int) {
+            var rows = min(m, chunkRows)
             var columns = min(roundUp(n, to: 16), Tuning.chunkColumns)
             let rowCount = divideRoundingUp(m, rows)
             if rowCount * divideRoundingUp(n, columns) < Tuning.minimumChunks {

@@ -1,12 +1,16 @@
 /// Every threshold that trades overhead against parallelism, in one place. None of them changes a result:
 /// chunks only decide which thread computes which outputs, never the order of any sum.
 enum Tuning {
-    /// A chunk of a matrix product is up to chunkRows × chunkColumns outputs. Measured with two threads on
-    /// workload B's largest product (128 × 784 → 256): 24 × 128 blocks took 383 µs per product, 48 × 64 425,
-    /// 48 × 128 460, 128 × 64 535 and 48 × 16 536 (one thread alone: about 740). Skinny blocks lose the
+    /// A chunk of a matrix product is up to chunkRowsOf… × chunkColumns outputs. Measured with two threads on
+    /// workload B's largest forward product (128 × 784 → 256): 24 × 128 blocks took 383 µs per product, 48 × 64
+    /// 425, 48 × 128 460, 128 × 64 535 and 48 × 16 536 (one thread alone: about 740). Skinny blocks lose the
     /// kernels' panel reuse; big ones leave a thread idle at the end. 24 rows hold whole register tiles of 3,
     /// 4, 6 and 8 rows.
-    static let chunkRows = 24
+    static let chunkRowsOfX = 24
+    /// The backward products (nerve_gemm_nn) copy a panel of B per block, so they want taller blocks: B's
+    /// weight gradient (256 × 784, summed over 128 rows) cut into blocks of 128 columns took 677 µs on one
+    /// thread with 24 rows, 605 with 64, 601 with 128 and 580 uncut.
+    static let chunkRowsOfA = 64
     static let chunkColumns = 128
 
     /// Products are cut into at least this many chunks (columns cut finer) so both threads of a small

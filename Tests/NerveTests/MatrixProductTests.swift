@@ -65,10 +65,11 @@ import Testing
     }
 
     /// The chunk grid depends on the shapes alone and covers the result exactly once.
-    @Test func gridCoversTheResult() {
+    @Test(arguments: [Tuning.chunkRowsOfX, Tuning.chunkRowsOfA])
+    func gridCoversTheResult(chunkRows: Int) {
         for (m, n) in [(1, 1), (10, 100), (100, 784), (1000, 10), (7, 3000), (4096, 4096)] {
-            let grid = MatrixProduct.Grid(m: m, n: n)
-            #expect(grid.rowBlock % Tuning.chunkRows == 0 || grid.rowBlocks == 1)
+            let grid = MatrixProduct.Grid(m: m, n: n, chunkRows: chunkRows)
+            #expect(grid.rowBlock % chunkRows == 0 || grid.rowBlocks == 1)
             #expect(grid.columnBlock % 16 == 0 || grid.columnBlocks == 1)
             #expect((grid.rowBlocks - 1) * grid.rowBlock < m && grid.rowBlocks * grid.rowBlock >= m)
             #expect((grid.columnBlocks - 1) * grid.columnBlock < n && grid.columnBlocks * grid.columnBlock >= n)
