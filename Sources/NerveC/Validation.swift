@@ -26,12 +26,24 @@ enum Check {
     }
 
     static func finite(_ values: UnsafePointer<Float>, _ count: Int, _ name: StaticString) throws {
-        // A NaN or infinity has all exponent bits set, so the largest magnitude's bit pattern tells; an integer
-        // max reduction vectorizes where a per-element test with an early exit does not.
-        let bits = UnsafeRawPointer(values).assumingMemoryBound(to: UInt32.self)
-        var largest: UInt32 = 0
-        for i in 0..<count { largest = max(largest, bits[i] & 0x7FFF_FFFF) }
-        guard largest >= 0x7F80_0000 else { return }
+        // A NaN or infinity has all exponent bits set: e = (bits & exponent) ^ exponent is 0 exactly for them,
+        // and (e − 1) & ~e has its top bit set exactly when e is 0. OR-ing that over vectors uses only
+        // baseline x86-64 instructions; a per-element test with an early exit would not vectorize.
+        let raw = UnsafeRawPointer(values)
+        let exponent = SIMD8<UInt32>(repeating: 0x7F80_0000)
+        var flags = SIMD8<UInt32>(repeating: 0)
+        var i = 0
+        while i + 8 <= count {
+            let e = (raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<UInt32>.self) & exponent) ^ exponent
+            flags |= (e &- 1) & ~e
+            i += 8
+        }
+        var found = flags.indices.reduce(0) { $0 | flags[$1] } >> 31
+        while i < count {
+            if !values[i].isFinite { found = 1 }
+            i += 1
+        }
+        guard found != 0 else { return }
         for i in 0..<count where !values[i].isFinite {
             throw NerveError.invalid("\(name)[\(i)] is \(values[i]); values must be finite")
         }
