@@ -10,7 +10,7 @@ public enum Activation: Int32, CaseIterable, Sendable {
     public var isTrainable: Bool { self != .step }
 
     /// Applies the function in place to `rows` rows of `columns` pre-activations z.
-    public func apply(_ z: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    package func apply(_ z: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         let count = rows * columns
         switch self {
         case .sigmoid:
@@ -43,7 +43,7 @@ public enum Activation: Int32, CaseIterable, Sendable {
 
     /// Turns g = ∂C/∂a into ∂C/∂z in place, given the layer's outputs a. Every derivative is written in terms of a,
     /// so z need not be kept: σ′ = a(1−a), tanh′ = 1−a², ReLU′ = [a>0], softmax's Jacobian a_j(δ_jk − a_k).
-    public func backpropagate(outputs a: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+    package func backpropagate(outputs a: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
                               rows: Int, columns: Int) {
         let count = rows * columns
         switch self {

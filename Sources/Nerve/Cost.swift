@@ -29,7 +29,7 @@ public enum Cost: Int32, CaseIterable, Sendable {
     static func clampedLog(_ x: Float) -> Float { x > 0 ? max(_logf(x), -100) : -100 }
 
     /// Sum over `rows` samples of the per-sample cost (Double accumulation keeps large sets exact enough).
-    public func total(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int, columns: Int)
+    package func total(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int, columns: Int)
         -> Double
     {
         let count = rows * columns
@@ -51,7 +51,7 @@ public enum Cost: Int32, CaseIterable, Sendable {
     }
 
     /// Writes the output layer's error δ = ∂C/∂z for each sample (BP1).
-    public func outputError(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
+    package func outputError(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
                             activation: Activation, into delta: UnsafeMutablePointer<Float>,
                             rows: Int, columns: Int) {
         let count = rows * columns
@@ -76,7 +76,7 @@ public enum Cost: Int32, CaseIterable, Sendable {
 
 extension Cost {
     /// Cross-entropy and log-likelihood read targets as probabilities, so they must lie in [0, 1].
-    public func checkTargets(_ y: UnsafePointer<Float>, count: Int) throws {
+    package func checkTargets(_ y: UnsafePointer<Float>, count: Int) throws {
         guard self != .quadratic else { return }
         for i in 0..<count where !(y[i] >= 0 && y[i] <= 1) {
             throw NerveError.invalid("target value \(y[i]) at index \(i) is outside [0, 1], which the \(name) cost needs")

@@ -5,10 +5,10 @@ import Darwin
 #endif
 
 /// A pthread mutex on the heap (a pthread object must not move, which a Swift stored property may).
-public final class Mutex: @unchecked Sendable {
+package final class Mutex: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    public init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -22,12 +22,12 @@ public final class Mutex: @unchecked Sendable {
     /// For pthread_cond_wait.
     var raw: UnsafeMutablePointer<pthread_mutex_t> { mutex }
 
-    public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
-    public func lock() { pthread_mutex_lock(mutex) }
-    public func unlock() { pthread_mutex_unlock(mutex) }
+    package func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+    package func lock() { pthread_mutex_lock(mutex) }
+    package func unlock() { pthread_mutex_unlock(mutex) }
 
     @inline(__always)
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    package func withLock<T>(_ body: () throws -> T) rethrows -> T {
         lock()
         defer { unlock() }
         return try body()
@@ -35,10 +35,10 @@ public final class Mutex: @unchecked Sendable {
 }
 
 /// Many readers or one writer. Writers are preferred so a stream of predictions cannot starve training.
-public final class ReadWriteLock: @unchecked Sendable {
+package final class ReadWriteLock: @unchecked Sendable {
     private let lock: UnsafeMutablePointer<pthread_rwlock_t>
 
-    public init() {
+    package init() {
         lock = .allocate(capacity: 1)
         lock.initialize(to: pthread_rwlock_t())
         var attributes = pthread_rwlockattr_t()
@@ -55,19 +55,19 @@ public final class ReadWriteLock: @unchecked Sendable {
         lock.deallocate()
     }
 
-    public func lockShared() { pthread_rwlock_rdlock(lock) }
-    public func lockExclusive() { pthread_rwlock_wrlock(lock) }
-    public func unlock() { pthread_rwlock_unlock(lock) }
+    package func lockShared() { pthread_rwlock_rdlock(lock) }
+    package func lockExclusive() { pthread_rwlock_wrlock(lock) }
+    package func unlock() { pthread_rwlock_unlock(lock) }
 
     @inline(__always)
-    public func reading<T>(_ body: () throws -> T) rethrows -> T {
+    package func reading<T>(_ body: () throws -> T) rethrows -> T {
         lockShared()
         defer { unlock() }
         return try body()
     }
 
     @inline(__always)
-    public func writing<T>(_ body: () throws -> T) rethrows -> T {
+    package func writing<T>(_ body: () throws -> T) rethrows -> T {
         lockExclusive()
         defer { unlock() }
         return try body()

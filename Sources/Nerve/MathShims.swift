@@ -12,7 +12,7 @@ import Darwin
 @inline(__always) func _logf(_ x: Float) -> Float { logf(x) }
 
 /// Seconds on a monotonic clock, for epoch timings.
-public func monotonicSeconds() -> Double {
+package func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9

@@ -12,7 +12,7 @@ public struct Metrics: Sendable {
     public var accuracy: Double { trials > 0 ? Double(hits) / Double(trials) : .nan }
 
     /// Softmax outputs are judged by argmax per sample; other outputs one by one, rounded at 0.5.
-    public mutating func add(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int,
+    package mutating func add(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int,
                              columns: Int, cost: Cost, activation: Activation) {
         costSum += cost.total(outputs: a, targets: y, rows: rows, columns: columns)
         samples += rows

@@ -15,9 +15,9 @@
 /// Version 1 (written by 0.1) still loads: after the magic and version, u32 cost, u32 L, u32 input size, then
 /// L × (u32 kind 0, u32 outputs, u32 activation); the rest as above.
 /// The reader checks every count against the buffer's length before it allocates anything.
-public enum ModelFormat {
+package enum ModelFormat {
     static let magic: [UInt8] = Array("NERVEnet".utf8)
-    public static let version: UInt32 = 2
+    package static let version: UInt32 = 2
     static let minimumSize = 8 + 4 + 8 + 4 * 8 + 8 + 4
 
     /// Bytes of a layer record: size, kind and activation, two shapes, then the kind's own fields.
@@ -27,12 +27,12 @@ public enum ModelFormat {
         }
     }
 
-    public static func serializedSize(_ network: Network) -> Int {
+    package static func serializedSize(_ network: Network) -> Int {
         8 + 4 + 8 + network.specs.reduce(0) { $0 + recordSize($1) } + 4 * 8 + 8 + 4 * network.parameterCount + 4
     }
 
     /// Writes the model into `buffer`, which must hold `serializedSize(network)` bytes; returns the bytes written.
-    public static func write(_ network: Network, to buffer: UnsafeMutableRawPointer) -> Int {
+    package static func write(_ network: Network, to buffer: UnsafeMutableRawPointer) -> Int {
         var writer = ByteWriter(base: buffer)
         for byte in magic { writer.put(byte) }
         writer.put(version)
@@ -57,7 +57,7 @@ public enum ModelFormat {
         return writer.offset
     }
 
-    public static func read(_ bytes: UnsafeRawBufferPointer) throws -> Network {
+    package static func read(_ bytes: UnsafeRawBufferPointer) throws -> Network {
         guard bytes.count >= minimumSize else {
             throw NerveError.format("not a Nerve model: \(bytes.count) bytes is shorter than any model")
         }
