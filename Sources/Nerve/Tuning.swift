@@ -47,8 +47,10 @@ enum Tuning {
 
     /// A wait for helpers longer than this plus two of the caller's own chunk times means one was off its
     /// core; the caller then works alone for minimumSoloSeconds, doubling up to maximumSoloSeconds while it
-    /// recurs.
-    static let stallSeconds = 100e-6
+    /// recurs. At 100 µs, hiccups of the virtual machine on an otherwise quiet host sent the caller of
+    /// workload B alone for a fifth of its time (213 of 942 jobs); at 1 ms none did, and beside a busy
+    /// process (whose time slices are milliseconds) two threads still took 1.11× one thread's time.
+    static let stallSeconds = 1e-3
     static let minimumSoloSeconds = 0.01
     static let maximumSoloSeconds = 1.0
 
