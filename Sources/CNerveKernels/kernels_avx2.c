@@ -113,13 +113,7 @@ AVX2 static void nn_block(int64_t m, int64_t n, int64_t k, const float *a, ptrdi
 
 AVX2 void nerve_gemm_nn_avx2(int64_t m, int64_t n, int64_t k, const float *a, ptrdiff_t a_row, ptrdiff_t a_col,
                              const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, int accumulate) {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-        if (!accumulate)
-            for (int64_t i = 0; i < m; i++)
-                for (int64_t j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
-        return;
-    }
+    if (nerve_trivial_product(m, n, k, c, ldc, accumulate)) return;
     for (int64_t p = 0; p < k; p += NN_KC) {
         const int64_t kc = k - p < NN_KC ? k - p : NN_KC;
         const int load_c = accumulate || p > 0; /* later blocks continue the chain stored in C */
@@ -250,13 +244,7 @@ TILE void nt_blocked(const int MR, const int NR, int64_t rows, int64_t n, int64_
 
 AVX2 void nerve_gemm_nt_avx2(int64_t m, int64_t n, int64_t k, const float *a, ptrdiff_t lda, const float *b,
                              ptrdiff_t ldb, float *c, ptrdiff_t ldc, int accumulate) {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-        if (!accumulate)
-            for (int64_t i = 0; i < m; i++)
-                for (int64_t j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
-        return;
-    }
+    if (nerve_trivial_product(m, n, k, c, ldc, accumulate)) return;
     const __m256i tail = lane_mask(k % 8);
     const int64_t m3 = m / 3 * 3;
     if (m3) {

@@ -11,6 +11,17 @@
 #define NERVE_HIDDEN
 #endif
 
+/* Products with nothing to sum: an empty block, or k <= 0 (C is then set to 0, or left alone when
+ * accumulating). Returns nonzero when it handled the call. */
+static inline int nerve_trivial_product(int64_t m, int64_t n, int64_t k, float *c, ptrdiff_t ldc, int accumulate) {
+    if (m <= 0 || n <= 0) return 1;
+    if (k > 0) return 0;
+    if (!accumulate)
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++) c[i * ldc + j] = 0.0f;
+    return 1;
+}
+
 /* Lanes of the nt partial sums; shared by both variants so they agree bit for bit. */
 #define NERVE_NT_LANES 8
 
