@@ -78,16 +78,12 @@ final class Backpropagation {
     }
 
     /// Copies samples `order[start..<start+rows]` (or the contiguous rows from `start`) into the batch buffers.
-    /// Rows of a shuffled epoch come from all over memory, so the copies are shared out like any other work.
-    func gather(_ data: Samples, order: UnsafePointer<Int32>?, start: Int, rows: Int, team: WorkerTeam? = nil) {
+    func gather(_ data: Samples, order: UnsafePointer<Int32>?, start: Int, rows: Int) {
         let inWidth = network.inputSize, outWidth = network.outputSize
-        let inputs = self.inputs.base, targets = self.targets.base
-        Stages.forEachRowBlock(rows: rows, columns: inWidth, team: team) { block in
-            for r in block {
-                let source = order.map { Int($0[start + r]) } ?? (start + r)
-                (inputs + r * inWidth).update(from: data.x + source * inWidth, count: inWidth)
-                (targets + r * outWidth).update(from: data.y + source * outWidth, count: outWidth)
-            }
+        for r in 0..<rows {
+            let source = order.map { Int($0[start + r]) } ?? (start + r)
+            (inputs.base + r * inWidth).update(from: data.x + source * inWidth, count: inWidth)
+            (targets.base + r * outWidth).update(from: data.y + source * outWidth, count: outWidth)
         }
     }
 }

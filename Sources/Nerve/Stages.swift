@@ -34,8 +34,7 @@ enum Stages {
         }
     }
 
-    /// Blocks of whole rows of about Tuning.elementChunk values, shared when there are enough of them.
-    static func forEachRowBlock(rows: Int, columns: Int, team: WorkerTeam?,
+    private static func forEachRowBlock(rows: Int, columns: Int, team: WorkerTeam?,
                                         _ body: (Range<Int>) -> Void) {
         let perBlock = max(1, Tuning.elementChunk / max(columns, 1))
         guard let team, rows * columns >= Tuning.minimumParallelElements, rows > perBlock else {

@@ -101,7 +101,7 @@ private final class TrainingRun {
         var start = 0
         while start < n {
             let rows = min(batch, n - start)
-            pass.gather(data, order: order.base, start: start, rows: rows, team: team)
+            pass.gather(data, order: order.base, start: start, rows: rows)
             pass.forward(rows: rows, dropout: options.dropout, random: &network.random, team: team)
             if options.monitoring == .running {
                 running.add(outputs: pass.finalOutputs, targets: pass.targets.base, rows: rows,
