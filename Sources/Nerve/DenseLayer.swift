@@ -13,7 +13,6 @@ package struct DenseLayer: Layer {
     package var weightCount: Int { k * m }
     package var parameterCount: Int { k * m + m }
     package var fanIn: Int { k }
-    package var fanOut: Int { m }
 
     package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
                         into z: UnsafeMutablePointer<Float>, team: WorkerTeam?) {

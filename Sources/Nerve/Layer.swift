@@ -7,9 +7,8 @@ package protocol Layer: Sendable {
     var parameterCount: Int { get }
     /// Parameters [0, weightCount) are weights (regularised); the rest are biases (never regularised).
     var weightCount: Int { get }
-    /// Inputs and outputs feeding one unit, for initialisation schemes.
+    /// Inputs feeding one unit, for initialisation schemes (a convolution's is channels × kernel area).
     var fanIn: Int { get }
-    var fanOut: Int { get }
 
     /// z for `rows` samples: input is rows × spec.input values, z rows × spec.output values.
     func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
