@@ -4,7 +4,7 @@
 
 PREFIX      ?= /usr/local
 PYTHON      ?= python3
-VERSION     := 0.2.0
+VERSION     := 0.3.0
 SOMAJOR     := 0
 BUILD       := build
 LIBDIR      := $(BUILD)/lib

@@ -1,9 +1,10 @@
 /*
- * nerve.h — the C interface of Nerve, a library of fully connected feedforward neural networks.
+ * nerve.h — the C interface of Nerve, a library of feedforward neural networks.
  *
  * Nerve trains and runs the network of the classic backpropagation notes: dense layers of any sizes,
- * sigmoid / tanh / ReLU / leaky ReLU / linear / softmax / step activations, quadratic, cross-entropy and
- * log-likelihood costs, mini-batch gradient descent with momentum or Adam, L1/L2 regularisation and dropout.
+ * convolution and max / mean pooling layers, sigmoid / tanh / ReLU / leaky ReLU / linear / softmax / step
+ * activations, quadratic, cross-entropy and log-likelihood costs, mini-batch gradient descent with momentum or
+ * Adam, L1/L2 regularisation and dropout.
  *
  * CONVENTIONS (they hold for every function below unless its comment says otherwise)
  *
@@ -13,7 +14,8 @@
  *            (out-parameters are left alone unless documented, networks keep their weights, files keep
  *            their previous content).
  *
- *  Arrays.   Matrices are row-major `float`, one sample per row. A call that takes `n` samples reads exactly
+ *  Arrays.   Matrices are row-major `float`, one sample per row; an image sample is channel-major within its row
+ *            (value (c, y, x) at c*height*width + y*width + x, as in PyTorch and the IDX files). A call that takes `n` samples reads exactly
  *            n * (columns) floats from each array; sizes are checked against the network before any work.
  *            NaN or infinite values in inputs are refused with NERVE_E_INVALID.
  *
@@ -61,10 +63,10 @@ extern "C" {
 #endif
 
 #define NERVE_VERSION_MAJOR 0
-#define NERVE_VERSION_MINOR 2
+#define NERVE_VERSION_MINOR 3
 #define NERVE_VERSION_PATCH 0
 #define NERVE_VERSION_NUMBER (NERVE_VERSION_MAJOR * 10000 + NERVE_VERSION_MINOR * 100 + NERVE_VERSION_PATCH)
-#define NERVE_VERSION_STRING "0.2.0"
+#define NERVE_VERSION_STRING "0.3.0"
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Status codes                                                                                       Since 0.1
@@ -94,7 +96,7 @@ const char *nerve_last_error(void);
  * Never NULL, never to be freed.                                                                    Since 0.1 */
 const char *nerve_status_string(nerve_status status);
 
-/* The library's version, e.g. "0.2.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
+/* The library's version, e.g. "0.3.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
  * header/library mismatch.                                                                           Since 0.1 */
 const char *nerve_version(void);
 
@@ -109,7 +111,8 @@ enum {
     NERVE_ENUM_INIT,           /* NERVE_INIT_*: "auto", "normalized", "large", "he" */
     NERVE_ENUM_OPTIMIZER,      /* NERVE_OPTIMIZER_*: "sgd", "adam" */
     NERVE_ENUM_MONITOR,        /* NERVE_MONITOR_*: "none", "running", "full" */
-    NERVE_ENUM_LAYER           /* NERVE_LAYER_*: "dense" */
+    NERVE_ENUM_LAYER,          /* NERVE_LAYER_*: "dense", "conv2d", "max_pool2d", "mean_pool2d" */
+    NERVE_ENUM_PADDING         /* NERVE_PADDING_*: "valid", "same"                               Since 0.3 */
 };
 
 /* The lower-case name of `value` in enumeration `enumeration` (a NERVE_ENUM_* value), or NULL if either is
@@ -180,8 +183,74 @@ void nerve_free(nerve_net *net);
  * NERVE_E_BUSY during training (see Threads).                                                        Since 0.1 */
 nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
 
-/* Kinds of layer, as nerve_layer_shape reports them and model files record them.                  Since 0.2 */
-enum { NERVE_LAYER_DENSE = 0 };
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Layers                                                                                             Since 0.2
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* Kinds of layer.
+ *   DENSE       fully connected: every output joins every input value (an image input is read as its
+ *               channel-major vector, so no flatten layer is needed).                                 Since 0.2
+ *   CONV2D      2-D convolution (cross-correlation, as in PyTorch): `units` filters, each
+ *               channels × window_height × window_width shared weights and one shared bias; output
+ *               {units, out_h, out_w}.                                                                Since 0.3
+ *   MAX_POOL2D  each window of each channel replaced by its largest value (its gradient goes to that value;
+ *               on ties the first in row-major order takes it).                                       Since 0.3
+ *   MEAN_POOL2D each window replaced by its mean (its gradient spread evenly over the window).         Since 0.3
+ * Output extents along each axis, for an input of n values, window k and stride s:
+ *   VALID padding: ⌊(n − k) / s⌋ + 1 (k must not exceed n; a remainder that no window covers is left out);
+ *   SAME padding:  ⌈n / s⌉, with ⌊p / 2⌋ zeros before and the rest after, p = max((out − 1)·s + k − n, 0)
+ *                  (TensorFlow's rule). Pooling takes VALID padding only.                            */
+enum {
+    NERVE_LAYER_DENSE = 0,
+    NERVE_LAYER_CONV2D,
+    NERVE_LAYER_MAX_POOL2D,
+    NERVE_LAYER_MEAN_POOL2D
+};
+
+/* How a convolution treats the border (see the layer kinds above).                                  Since 0.3 */
+enum { NERVE_PADDING_VALID = 0, NERVE_PADDING_SAME };
+
+/* One layer of a network to create; each layer reads what the one before it writes, the first the input
+ * shape. Zero-initialise it and set the fields its kind uses: a field a kind does not use must stay 0, except
+ * `activation`, which pooling layers ignore (they have none).                                        Since 0.3 */
+typedef struct nerve_layer_spec {
+    int32_t kind;           /* NERVE_LAYER_* */
+    int32_t units;          /* dense: outputs; convolution: filters; pooling: 0 */
+    int32_t window_height;  /* convolution kernel or pooling window, 1 .. 16777216; dense: 0 */
+    int32_t window_width;
+    int32_t stride_height;  /* convolution and pooling: 1 .. 16777216, or 0 for the default (1 for a */
+    int32_t stride_width;   /* convolution, the window's extent for pooling); dense: 0 */
+    int32_t padding;        /* NERVE_PADDING_*: convolution; pooling and dense: 0 (VALID) */
+    int32_t activation;     /* NERVE_ACT_*: dense and convolution; ignored for pooling */
+} nerve_layer_spec;
+
+/* Creates a network of n_layers layers (1 .. 4096) over samples of input_shape {channels, height, width}
+ * (a vector of n values is {n, 1, 1}). `spec_size` is sizeof(nerve_layer_spec) as the caller compiled it (the
+ * array's stride; this version accepts its own size only). Each layer's input and output must hold at most
+ * 16777216 values, a convolution's filters at most 16777216 weights each and its patch matrix (weights per
+ * filter × output positions) at most 2^26 values, and the network at most 2^31 - 1 parameters.
+ * Initialisation, seed and ownership as nerve_create (a convolution's n_in is channels × window area).
+ * Errors: NERVE_E_INVALID (NULL pointer, unknown kind, activation or padding, a field its kind does not use
+ * set, wrong spec_size), NERVE_E_SIZE (a window that does not fit, a zero or absurd size, an overflowing
+ * shape; the message names the layer), NERVE_E_UNSUPPORTED (cost and output activation, SAME pooling),
+ * NERVE_E_NOMEM.                                                                                     Since 0.3 */
+nerve_status nerve_create_layers(nerve_net **out, const int32_t input_shape[3], const nerve_layer_spec *layers,
+                                 int32_t n_layers, size_t spec_size, int32_t cost, uint64_t seed);
+
+/* Writes layer `layer`'s specification to *spec, as nerve_create_layers would take it, defaults resolved
+ * (actual strides; a pooling layer's activation reads NERVE_ACT_LINEAR; a network from nerve_create or a
+ * 0.1 model file has dense layers only). spec_size as for nerve_create_layers.
+ * Errors: NERVE_E_INVALID (bad handle, layer index, NULL spec, wrong spec_size).                    Since 0.3 */
+nerve_status nerve_get_layer_spec(const nerve_net *net, int32_t layer, nerve_layer_spec *spec, size_t spec_size);
+
+/* Trainable parameters of the whole network (weights and biases); 0 if net is NULL.               Since 0.3 */
+int64_t nerve_parameter_count(const nerve_net *net);
+
+/* Weights and biases of layer `layer`, the counts nerve_get_layer copies: a dense layer's are
+ * inputs × outputs and outputs, a convolution's filters × channels × window area and filters, a pooling
+ * layer's 0 and 0. Either out-pointer may be NULL. Errors: NERVE_E_INVALID (bad handle or layer).  Since 0.3 */
+nerve_status nerve_layer_parameter_count(const nerve_net *net, int32_t layer, int64_t *weights, int64_t *biases);
 
 /* The most threads a call may be given.                                                             Since 0.2 */
 #define NERVE_MAX_THREADS 256
@@ -199,14 +268,15 @@ int32_t nerve_threads(const nerve_net *net);
 int32_t nerve_input_size(const nerve_net *net);
 int32_t nerve_output_size(const nerve_net *net);
 
-/* Number of layers with weights (n_sizes - 1 at creation); 0 if net is NULL.                         Since 0.1 */
+/* Number of layers, pooling layers included (n_sizes - 1 for a network from nerve_create); 0 if net is NULL.
+ *                                                                                                    Since 0.1 */
 int32_t nerve_layer_count(const nerve_net *net);
 
 /* The cost (a NERVE_COST_* value) the network was created with; -1 if net is NULL.                   Since 0.1 */
 int32_t nerve_cost(const nerve_net *net);
 
-/* Describes layer `layer` (0-based): its input count, output count and activation. Any out-pointer may be
- * NULL to skip it.                                                                                   Since 0.1 */
+/* Describes layer `layer` (0-based): values per sample in, values per sample out, and activation. Any
+ * out-pointer may be NULL to skip it.                                                                Since 0.1 */
 nerve_status nerve_layer_info(const nerve_net *net, int32_t layer,
                               int32_t *inputs, int32_t *outputs, int32_t *activation);
 
@@ -216,14 +286,18 @@ nerve_status nerve_layer_info(const nerve_net *net, int32_t layer,
 nerve_status nerve_layer_shape(const nerve_net *net, int32_t layer, int32_t *kind, int32_t input[3],
                                int32_t output[3]);
 
-/* Copies layer `layer`'s weights (outputs × inputs, row-major: weights[j*inputs + k] connects input k to output
- * j, as w_jk in the notes) and biases (outputs) into caller buffers whose capacities are given in floats.
- * Either buffer may be NULL to skip it. NERVE_E_CAPACITY if a buffer is too small.                   Since 0.1 */
+/* Copies layer `layer`'s weights and biases into caller buffers whose capacities are given in floats (the
+ * counts are given by nerve_layer_parameter_count). A dense layer's weights are outputs × inputs, row-major:
+ * weights[j*inputs + k] connects input k to output j, as w_jk in the notes; its biases are one per output.
+ * A convolution's weights are filters × channels × window_height × window_width (PyTorch's Conv2d layout):
+ * weights[((f*channels + c)*window_height + i)*window_width + j]; its biases are one per filter. Pooling
+ * layers have neither. Either buffer may be NULL to skip it. NERVE_E_CAPACITY if a buffer is too small.
+ *                                                                                                    Since 0.1 */
 nerve_status nerve_get_layer(const nerve_net *net, int32_t layer,
                              float *weights, int64_t weights_capacity, float *biases, int64_t biases_capacity);
 
-/* Replaces layer `layer`'s weights and biases (layout as nerve_get_layer; exactly outputs×inputs and outputs
- * floats are read). Either may be NULL to keep the current values. Values must be finite. NERVE_E_BUSY during
+/* Replaces layer `layer`'s weights and biases (layout and counts as nerve_get_layer; weights_count and
+ * biases_count must equal the layer's counts). Either may be NULL to keep the current values. Values must be finite. NERVE_E_BUSY during
  * training.
  *                                                                                                    Since 0.1 */
 nerve_status nerve_set_layer(nerve_net *net, int32_t layer, const float *weights, int64_t weights_count,

@@ -13,6 +13,8 @@ final class Backpropagation {
     /// next layer reads.
     private let masks: [FloatBuffer?]
     private let masked: [FloatBuffer?]
+    /// Working memory of whichever layer is running (layers run one at a time).
+    private let scratch: FloatBuffer
 
     init(network: Network, capacity: Int, dropout: Bool) throws {
         self.network = network
@@ -24,6 +26,7 @@ final class Backpropagation {
         let hidden = network.layers.dropLast()
         masks = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
         masked = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
+        scratch = try FloatBuffer(count: network.scratchCount(rows: capacity), zeroed: false)
     }
 
     var finalOutputs: UnsafeMutablePointer<Float> { outputs[outputs.count - 1].base }
@@ -39,7 +42,7 @@ final class Backpropagation {
         for (i, layer) in network.layers.enumerated() {
             let out = outputs[i].base
             layer.forward(input(ofLayer: i), rows: rows, parameters: network.parameters(ofLayer: i), into: out,
-                          team: team)
+                          scratch: scratch.base, team: team)
             Stages.activate(out, rows: rows, columns: layer.outputs, layer.activation, team: team)
             if let mask = masks[i]?.base, let dropped = masked[i]?.base {
                 Stages.drop(out, count: rows * layer.outputs, probability: dropout, random: &random, mask: mask,
@@ -65,7 +68,8 @@ final class Backpropagation {
             let below = i > 0 ? deltas[i - 1].base : nil
             layer.backward(input: input(ofLayer: i), delta: deltas[i].base, rows: rows,
                            parameters: network.parameters(ofLayer: i), inputGradient: below,
-                           gradient: gradient.advanced(by: network.offsets[i]), team: team)
+                           gradient: gradient.advanced(by: network.offsets[i]), scratch: scratch.base,
+                           team: team)
             if let below {
                 let previous = layers[i - 1]
                 if let mask = masks[i - 1]?.base {

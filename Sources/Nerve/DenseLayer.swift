@@ -13,9 +13,11 @@ package struct DenseLayer: Layer {
     package var weightCount: Int { k * m }
     package var parameterCount: Int { k * m + m }
     package var fanIn: Int { k }
+    package var multiplyAdds: Int { k * m }
 
     package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                        into z: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
+                        into z: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                        team: WorkerTeam?) {
         let bias = parameters + weightCount
         for r in 0..<rows { (z + r * m).update(from: bias, count: m) }
         MatrixProduct.forward(input, rows: rows, k: k, weights: parameters, n: m, into: z, team: team)
@@ -23,7 +25,7 @@ package struct DenseLayer: Layer {
 
     package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                           parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                          gradient: GradientSink, team: WorkerTeam?) {
+                          gradient: GradientSink, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
         if let inputGradient {
             MatrixProduct.inputGradient(delta, rows: rows, m: m, weights: parameters, k: k, into: inputGradient,
                                         team: team)

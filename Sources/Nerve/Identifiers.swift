@@ -63,6 +63,18 @@ extension LayerKind: Identified {
     public var identifier: StaticString {
         switch self {
         case .dense: return "dense"
+        case .conv2D: return "conv2d"
+        case .maxPool2D: return "max_pool2d"
+        case .meanPool2D: return "mean_pool2d"
+        }
+    }
+}
+
+extension Padding: Identified {
+    public var identifier: StaticString {
+        switch self {
+        case .valid: return "valid"
+        case .same: return "same"
         }
     }
 }

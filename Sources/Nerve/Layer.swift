@@ -9,17 +9,22 @@ package protocol Layer: Sendable {
     var weightCount: Int { get }
     /// Inputs feeding one unit, for initialisation schemes (a convolution's is channels × kernel area).
     var fanIn: Int { get }
+    /// Multiply-adds (or comparisons) of one sample's forward pass: what decides whether sharing pays.
+    var multiplyAdds: Int { get }
+    /// Floats of working memory forward and backward need for up to `rows` samples, allocated once by the
+    /// caller so that a pass itself allocates nothing and cannot fail.
+    func scratchCount(rows: Int) -> Int
 
     /// z for `rows` samples: input is rows × spec.input values, z rows × spec.output values.
     func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                 into z: UnsafeMutablePointer<Float>, team: WorkerTeam?)
+                 into z: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?)
 
     /// Given δ = ∂C/∂z for `rows` samples, writes ∂C/∂input to `inputGradient` when asked (BP2 before the
     /// previous layer's activation derivative), then hands this layer's parameter gradient summed over the
     /// rows (BP3, BP4) to `gradient`. δ may be overwritten once ∂C/∂input is written.
     func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                   parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                  gradient: GradientSink, team: WorkerTeam?)
+                  gradient: GradientSink, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?)
 }
 
 extension Layer {
@@ -27,6 +32,7 @@ extension Layer {
     package var inputs: Int { spec.input.count! }
     package var outputs: Int { spec.output.count! }
     package var activation: Activation { spec.activation }
+    package func scratchCount(rows: Int) -> Int { 0 }
 }
 
 /// Where a layer's parameter gradient g goes: block ← scale·g, or block ← block + scale·g when accumulating.

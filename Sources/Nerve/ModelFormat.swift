@@ -7,7 +7,9 @@
 ///         u32 record size in bytes (this one included; 36 for a dense layer)
 ///         u32 layer kind, u32 activation
 ///         3 × u32 input shape (channels, height, width), 3 × u32 output shape
-///         then the fields of the kind, if any (none for a dense layer)
+///         then the fields of the kind: none for a dense layer (36 bytes); for convolution and pooling
+///         (56 bytes) u32 window height, u32 window width, u32 vertical stride, u32 horizontal stride,
+///         u32 padding (0 valid, 1 same)
 ///     4 × u64 generator state
 ///     u64 parameter count P, then P × f32 parameters (layer by layer: weights row-major, then biases)
 ///     u32 CRC-32 of every byte before it
@@ -24,6 +26,7 @@ package enum ModelFormat {
     static func recordSize(_ spec: LayerSpec) -> Int {
         switch spec.kind {
         case .dense: return 4 * 9
+        case .conv2D, .maxPool2D, .meanPool2D: return 4 * 14
         }
     }
 
@@ -46,6 +49,11 @@ package enum ModelFormat {
                 writer.put(UInt32(shape.channels))
                 writer.put(UInt32(shape.height))
                 writer.put(UInt32(shape.width))
+            }
+            if spec.kind != .dense {
+                let w = spec.window
+                for value in [w.height, w.width, w.strideHeight, w.strideWidth] { writer.put(UInt32(value)) }
+                writer.put(UInt32(bitPattern: w.padding.rawValue))
             }
         }
         let s = network.random.state
@@ -129,7 +137,17 @@ package enum ModelFormat {
             }
             let activation = try readActivation(activationValue, layer: i)
             let input = try readShape(&reader), output = try readShape(&reader)
-            let spec = LayerSpec(kind: kind, input: input, output: output, activation: activation)
+            var spec = LayerSpec(kind: kind, input: input, output: output, activation: activation)
+            if kind != .dense {
+                let height = Int(try reader.u32()), width = Int(try reader.u32())
+                let strideHeight = Int(try reader.u32()), strideWidth = Int(try reader.u32())
+                let paddingValue = try reader.u32()
+                guard let padding = Padding(rawValue: Int32(truncatingIfNeeded: paddingValue)) else {
+                    throw NerveError.format("corrupted model: layer \(i) has unknown padding \(paddingValue)")
+                }
+                spec.window = Window(height: height, width: width, strideHeight: strideHeight,
+                                     strideWidth: strideWidth, padding: padding)
+            }
             guard size == recordSize(spec) else {
                 throw NerveError.format("corrupted model: layer \(i)'s record is \(size) bytes, a \(kind) layer's is \(recordSize(spec))")
             }

@@ -17,4 +17,20 @@ public enum NerveError: Error, Equatable {
             return m
         }
     }
+
+    /// The same error with `prefix` before its message (to say which argument or layer it is about).
+    public func prefixed(_ prefix: String) -> NerveError {
+        let m = prefix + message
+        switch self {
+        case .invalid: return .invalid(m)
+        case .size: return .size(m)
+        case .unsupported: return .unsupported(m)
+        case .outOfMemory: return .outOfMemory(m)
+        case .io: return .io(m)
+        case .format: return .format(m)
+        case .busy: return .busy(m)
+        case .diverged: return .diverged(m)
+        case .capacity: return .capacity(m)
+        }
+    }
 }

@@ -28,6 +28,11 @@ public final class Network: @unchecked Sendable {
         let specs = (0..<activations.count).map {
             LayerSpec.dense(inputs: sizes[$0], outputs: sizes[$0 + 1], activation: activations[$0])
         }
+        try self.init(specs: specs, cost: cost, seed: seed)
+    }
+
+    /// A network of any layers with every parameter drawn by `WeightInit.auto` from `seed`.
+    public convenience init(specs: [LayerSpec], cost: Cost, seed: UInt64) throws {
         try self.init(specs: specs, cost: cost, parameters: nil, random: Random(seed: seed))
         initialize(.auto, seed: seed)
     }
@@ -45,7 +50,7 @@ public final class Network: @unchecked Sendable {
             do {
                 layer = try spec.makeLayer()
             } catch let error as NerveError {
-                throw NerveError.size("layer \(i): \(error.message)")
+                throw error.prefixed("layer \(i): ")
             }
             if i > 0, specs[i - 1].output != spec.input {
                 throw NerveError.size("layer \(i) takes \(spec.input) inputs but layer \(i - 1) gives \(specs[i - 1].output)")
@@ -82,7 +87,9 @@ public final class Network: @unchecked Sendable {
     public var widest: Int { layers.reduce(0) { max($0, $1.inputs, $1.outputs) } }
     public var isTrainable: Bool { layers.allSatisfy { $0.activation.isTrainable } }
     /// Multiply-adds of one sample's forward pass.
-    var workPerSample: Int { layers.reduce(0) { $0 + $1.weightCount } }
+    var workPerSample: Int { layers.reduce(0) { $0 + $1.multiplyAdds } }
+    /// Working memory any one layer needs for `rows` samples.
+    func scratchCount(rows: Int) -> Int { layers.reduce(0) { max($0, $1.scratchCount(rows: rows)) } }
 
     /// Threads this network's calls may use (1 … maxThreads); results do not depend on it.
     public var threads: Int {
@@ -147,7 +154,8 @@ public final class Network: @unchecked Sendable {
         var input = x
         for (i, layer) in layers.enumerated() {
             let target = i == layers.count - 1 ? output : (i % 2 == 0 ? workspace.even.base : workspace.odd.base)
-            layer.forward(input, rows: rows, parameters: parameters(ofLayer: i), into: target, team: team)
+            layer.forward(input, rows: rows, parameters: parameters(ofLayer: i), into: target,
+                          scratch: workspace.scratch.base, team: team)
             Stages.activate(target, rows: rows, columns: layer.outputs, layer.activation, team: team)
             input = UnsafePointer(target)
         }
@@ -167,7 +175,7 @@ public final class Network: @unchecked Sendable {
     /// may use several threads and the call has enough work to repay starting them.
     private func withInference<T>(rows: Int, team given: WorkerTeam?,
                                   _ body: (InferenceWorkspace, WorkerTeam?) throws -> T) throws -> T {
-        let workspace = try inferencePool.take() ?? InferenceWorkspace(widest: widest, outputs: outputSize)
+        let workspace = try inferencePool.take() ?? InferenceWorkspace(self)
         defer { inferencePool.give(workspace) }
         if let given { return try body(workspace, given) }
         let (work, overflow) = rows.multipliedReportingOverflow(by: workPerSample)
@@ -182,12 +190,15 @@ final class InferenceWorkspace {
     let even: FloatBuffer
     let odd: FloatBuffer
     let output: FloatBuffer
+    let scratch: FloatBuffer
 
-    init(widest: Int, outputs: Int) throws {
+    init(_ network: Network) throws {
+        let widest = network.widest
         rows = max(1, min(Tuning.inferenceRows, Tuning.inferenceBufferFloats / widest))
         even = try FloatBuffer(count: rows * widest, zeroed: false)
         odd = try FloatBuffer(count: rows * widest, zeroed: false)
-        output = try FloatBuffer(count: rows * outputs, zeroed: false)
+        output = try FloatBuffer(count: rows * network.outputSize, zeroed: false)
+        scratch = try FloatBuffer(count: network.scratchCount(rows: rows), zeroed: false)
     }
 }
 

@@ -54,6 +54,11 @@ enum Tuning {
     static let minimumSoloSeconds = 0.01
     static let maximumSoloSeconds = 1.0
 
+    /// Convolution and pooling cut a mini-batch into at most this many groups of samples (SampleGroups):
+    /// enough chunks to keep 2 to 8 threads busy, few enough that a convolution's per-group partial weight
+    /// gradients stay small.
+    static let sampleGroups = 16
+
     /// Rows of samples a prediction pushes through the network at once (capped by ~4 MiB per buffer).
     static let inferenceRows = 1024
     static let inferenceBufferFloats = 1 << 20

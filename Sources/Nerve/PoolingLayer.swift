@@ -1,0 +1,57 @@
+import CNerveKernels
+
+/// Max or mean pooling: each channel shrunk by taking the largest value, or the mean, of every window. No
+/// parameters; the gradient goes to the window's maximum (the first in row-major order on ties, so routing is
+/// deterministic), or is spread evenly over the window. Windows that would run past the edge are left out, as
+/// PyTorch does by default.
+package struct PoolingLayer: Layer {
+    package let spec: LayerSpec
+    private let geometry: nerve_window_geometry
+    private let takesMaximum: Int32, inputCount: Int, outputCount: Int
+
+    init(_ spec: LayerSpec) {
+        self.spec = spec
+        let w = spec.window, input = spec.input
+        geometry = nerve_window_geometry(
+            channels: Int64(input.channels), height: Int64(input.height), width: Int64(input.width),
+            window_height: Int64(w.height), window_width: Int64(w.width),
+            stride_height: Int64(w.strideHeight), stride_width: Int64(w.strideWidth), pad_top: 0, pad_left: 0,
+            out_height: Int64(spec.output.height), out_width: Int64(spec.output.width))
+        takesMaximum = spec.kind == .maxPool2D ? 1 : 0
+        inputCount = input.count!
+        outputCount = spec.output.count!
+    }
+
+    package var weightCount: Int { 0 }
+    package var parameterCount: Int { 0 }
+    package var fanIn: Int { spec.window.height * spec.window.width }
+    package var multiplyAdds: Int { outputCount * fanIn }
+
+    package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
+                         into z: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                         team: WorkerTeam?) {
+        let groups = SampleGroups(rows: rows)
+        withUnsafePointer(to: geometry) { geometry in
+            groups.forEach(workPerSample: multiplyAdds, team: team) { group in
+                for sample in groups.samples(of: group) {
+                    nerve_pool(geometry, takesMaximum, input + sample * inputCount, z + sample * outputCount)
+                }
+            }
+        }
+    }
+
+    package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
+                          parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+                          gradient: GradientSink, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
+        guard let inputGradient else { return }
+        let groups = SampleGroups(rows: rows)
+        withUnsafePointer(to: geometry) { geometry in
+            groups.forEach(workPerSample: 2 * multiplyAdds, team: team) { group in
+                for sample in groups.samples(of: group) {
+                    nerve_pool_gradient(geometry, takesMaximum, input + sample * inputCount, delta + sample * outputCount,
+                                        inputGradient + sample * inputCount)
+                }
+            }
+        }
+    }
+}
