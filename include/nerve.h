@@ -131,7 +131,8 @@ typedef struct nerve_net nerve_net; /* opaque */
 
 /* Activation of a layer. Leaky ReLU uses slope 0.01 for negative inputs. Step (0 below zero, 1 at zero and above)
  * has no useful derivative: networks containing it can predict but not train. Softmax is allowed on any layer
- * but is meant for the output layer with NERVE_COST_LOG_LIKELIHOOD.                                  Since 0.1 */
+ * but is meant for the output layer with NERVE_COST_LOG_LIKELIHOOD; on a convolution it normalises over the
+ * layer's whole output (every channel and position of a sample together).                                  Since 0.1 */
 enum {
     NERVE_ACT_SIGMOID = 0,
     NERVE_ACT_TANH,
@@ -221,7 +222,7 @@ typedef struct nerve_layer_spec {
     int32_t window_width;
     int32_t stride_height;  /* convolution and pooling: 1 .. 16777216, or 0 for the default (1 for a */
     int32_t stride_width;   /* convolution, the window's extent for pooling); dense: 0 */
-    int32_t padding;        /* NERVE_PADDING_*: convolution; pooling and dense: 0 (VALID) */
+    int32_t padding;        /* NERVE_PADDING_*: convolution and pooling (VALID only); dense: 0 */
     int32_t activation;     /* NERVE_ACT_*: dense and convolution; ignored for pooling */
 } nerve_layer_spec;
 

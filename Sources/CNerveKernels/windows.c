@@ -1,93 +1,128 @@
 /* Lowering, raising and pooling for windowed layers (see nerve_windows.h). */
 #include "nerve_windows.h"
 
-void nerve_lower(const nerve_window_geometry *g, const float *image, float *patches) {
-    const int64_t plane = g->height * g->width, positions = g->out_height * g->out_width;
+/* Output columns [*first, *last) whose input column ox*stride + offset lies inside the image's rows. */
+static void inside_columns(const nerve_window_geometry *g, int64_t offset, int64_t *first, int64_t *last) {
+    int64_t a = 0, b = g->out_width;
+    while (a < b && a * g->stride_width + offset < 0) a++;
+    while (b > a && (b - 1) * g->stride_width + offset >= g->width) b--;
+    *first = a;
+    *last = b;
+}
+
+void nerve_lower(const nerve_window_geometry *g, const float *restrict image, float *restrict patches) {
+    const int64_t width = g->width, out_height = g->out_height, out_width = g->out_width;
+    const int64_t stride_height = g->stride_height, stride_width = g->stride_width;
+    const int64_t plane = g->height * width, positions = out_height * out_width;
     float *row = patches;
     for (int64_t c = 0; c < g->channels; c++) {
         for (int64_t i = 0; i < g->window_height; i++) {
             for (int64_t j = 0; j < g->window_width; j++, row += positions) {
-                /* Output columns ox whose input column ox*stride + j - pad_left lies inside the image. */
                 const int64_t offset = j - g->pad_left;
-                int64_t first = 0, last = g->out_width;
-                while (first < last && first * g->stride_width + offset < 0) first++;
-                while (last > first && (last - 1) * g->stride_width + offset >= g->width) last--;
-                for (int64_t oy = 0; oy < g->out_height; oy++) {
-                    float *out = row + oy * g->out_width;
-                    const int64_t y = oy * g->stride_height + i - g->pad_top;
+                int64_t first, last;
+                inside_columns(g, offset, &first, &last);
+                for (int64_t oy = 0; oy < out_height; oy++) {
+                    float *restrict out = row + oy * out_width;
+                    const int64_t y = oy * stride_height + i - g->pad_top;
                     if (y < 0 || y >= g->height) {
-                        for (int64_t ox = 0; ox < g->out_width; ox++) out[ox] = 0;
+                        for (int64_t ox = 0; ox < out_width; ox++) out[ox] = 0;
                         continue;
                     }
-                    const float *line = image + c * plane + y * g->width;
+                    const float *restrict line = image + c * plane + y * width + offset;
                     for (int64_t ox = 0; ox < first; ox++) out[ox] = 0;
-                    if (g->stride_width == 1) {
-                        for (int64_t ox = first; ox < last; ox++) out[ox] = line[ox + offset];
+                    if (stride_width == 1) {
+                        for (int64_t ox = first; ox < last; ox++) out[ox] = line[ox];
                     } else {
-                        for (int64_t ox = first; ox < last; ox++) out[ox] = line[ox * g->stride_width + offset];
+                        for (int64_t ox = first; ox < last; ox++) out[ox] = line[ox * stride_width];
                     }
-                    for (int64_t ox = last; ox < g->out_width; ox++) out[ox] = 0;
+                    for (int64_t ox = last; ox < out_width; ox++) out[ox] = 0;
                 }
             }
         }
     }
 }
 
-/* The windows that read image row y (or column x): window offset i ≡ y + pad (mod stride), from the smallest
- * i up, each with output row (y + pad − i) / stride when that row exists. */
-#define FOR_EACH_COVERING(coordinate, pad, stride, window, outs, i, o)                                       \
-    for (int64_t i = ((coordinate) + (pad)) % (stride), o = ((coordinate) + (pad) - i) / (stride);           \
-         i < (window) && i <= (coordinate) + (pad); i += (stride), o--)                                      \
-        if (o < (outs))
-
-void nerve_raise(const nerve_window_geometry *g, const float *patches, float *image) {
-    const int64_t positions = g->out_height * g->out_width;
-    float *out = image;
+void nerve_raise(const nerve_window_geometry *g, const float *restrict patches, float *restrict image) {
+    const int64_t width = g->width, out_height = g->out_height, out_width = g->out_width;
+    const int64_t stride_height = g->stride_height, stride_width = g->stride_width;
+    const int64_t plane = g->height * width, positions = out_height * out_width;
+    for (int64_t k = 0; k < g->channels * plane; k++) image[k] = 0;
+    const float *row = patches;
     for (int64_t c = 0; c < g->channels; c++) {
-        for (int64_t y = 0; y < g->height; y++) {
-            for (int64_t x = 0; x < g->width; x++, out++) {
-                float sum = 0;
-                FOR_EACH_COVERING(y, g->pad_top, g->stride_height, g->window_height, g->out_height, i, oy) {
-                    const float *rows = patches + (c * g->window_height + i) * g->window_width * positions
-                                        + oy * g->out_width;
-                    FOR_EACH_COVERING(x, g->pad_left, g->stride_width, g->window_width, g->out_width, j, ox) {
-                        sum += rows[j * positions + ox];
+        for (int64_t i = 0; i < g->window_height; i++) {
+            for (int64_t j = 0; j < g->window_width; j++, row += positions) {
+                const int64_t offset = j - g->pad_left;
+                int64_t first, last;
+                inside_columns(g, offset, &first, &last);
+                for (int64_t oy = 0; oy < out_height; oy++) {
+                    const int64_t y = oy * stride_height + i - g->pad_top;
+                    if (y < 0 || y >= g->height) continue;
+                    float *restrict line = image + c * plane + y * width + offset;
+                    const float *restrict in = row + oy * out_width;
+                    if (stride_width == 1) {
+                        for (int64_t ox = first; ox < last; ox++) line[ox] += in[ox];
+                    } else {
+                        for (int64_t ox = first; ox < last; ox++) line[ox * stride_width] += in[ox];
                     }
                 }
-                *out = sum;
             }
         }
     }
 }
 
-/* Offset within the image plane of the window (oy, ox)'s largest value, the first in row-major order. */
-static int64_t window_argmax(const nerve_window_geometry *g, const float *plane, int64_t oy, int64_t ox) {
-    const int64_t top = oy * g->stride_height, left = ox * g->stride_width;
-    int64_t best = top * g->width + left;
-    for (int64_t i = 0; i < g->window_height; i++) {
-        const int64_t line = (top + i) * g->width;
-        for (int64_t j = 0; j < g->window_width; j++) {
-            if (plane[line + left + j] > plane[best]) best = line + left + j;
+/* Offset from `corner` of the window's largest value, the first in row-major order. */
+static inline int64_t window_argmax(const float *corner, int64_t width, int64_t window_height, int64_t window_width) {
+    if (window_height == 2 && window_width == 2) {
+        int64_t best = 0;
+        if (corner[1] > corner[best]) best = 1;
+        if (corner[width] > corner[best]) best = width;
+        if (corner[width + 1] > corner[best]) best = width + 1;
+        return best;
+    }
+    int64_t best = 0;
+    for (int64_t i = 0; i < window_height; i++) {
+        for (int64_t j = 0; j < window_width; j++) {
+            if (corner[i * width + j] > corner[best]) best = i * width + j;
         }
     }
     return best;
 }
 
-void nerve_pool(const nerve_window_geometry *g, int max, const float *image, float *out) {
-    const int64_t plane = g->height * g->width;
-    const float area = (float)(g->window_height * g->window_width);
+/* The common 2×2, stride 2 max pooling, one output row at a time so the compiler vectorizes it. */
+static void max_pool_2x2(const nerve_window_geometry *g, const float *restrict image, float *restrict out) {
+    const int64_t width = g->width, out_width = g->out_width;
     for (int64_t c = 0; c < g->channels; c++) {
-        const float *source = image + c * plane;
+        for (int64_t oy = 0; oy < g->out_height; oy++, out += out_width) {
+            const float *restrict top = image + (c * g->height + 2 * oy) * width, *restrict bottom = top + width;
+            for (int64_t ox = 0; ox < out_width; ox++) {
+                const float a = top[2 * ox] > top[2 * ox + 1] ? top[2 * ox] : top[2 * ox + 1];
+                const float b = bottom[2 * ox] > bottom[2 * ox + 1] ? bottom[2 * ox] : bottom[2 * ox + 1];
+                out[ox] = a > b ? a : b;
+            }
+        }
+    }
+}
+
+void nerve_pool(const nerve_window_geometry *g, int max, const float *restrict image, float *restrict out) {
+    const int64_t width = g->width, plane = g->height * width;
+    const int64_t window_height = g->window_height, window_width = g->window_width;
+    const int64_t step_down = g->stride_height * width, step_right = g->stride_width;
+    const float area = (float)(window_height * window_width);
+    if (max && window_height == 2 && window_width == 2 && g->stride_height == 2 && step_right == 2) {
+        max_pool_2x2(g, image, out);
+        return;
+    }
+    for (int64_t c = 0; c < g->channels; c++) {
         for (int64_t oy = 0; oy < g->out_height; oy++) {
-            for (int64_t ox = 0; ox < g->out_width; ox++, out++) {
+            const float *corner = image + c * plane + oy * step_down;
+            for (int64_t ox = 0; ox < g->out_width; ox++, out++, corner += step_right) {
                 if (max) {
-                    *out = source[window_argmax(g, source, oy, ox)];
+                    *out = corner[window_argmax(corner, width, window_height, window_width)];
                     continue;
                 }
                 float sum = 0;
-                for (int64_t i = 0; i < g->window_height; i++) {
-                    const float *line = source + (oy * g->stride_height + i) * g->width + ox * g->stride_width;
-                    for (int64_t j = 0; j < g->window_width; j++) sum += line[j];
+                for (int64_t i = 0; i < window_height; i++) {
+                    for (int64_t j = 0; j < window_width; j++) sum += corner[i * width + j];
                 }
                 *out = sum / area;
             }
@@ -95,26 +130,61 @@ void nerve_pool(const nerve_window_geometry *g, int max, const float *image, flo
     }
 }
 
-void nerve_pool_gradient(const nerve_window_geometry *g, int max, const float *image, const float *out_gradient,
-                         float *image_gradient) {
-    const int64_t plane = g->height * g->width, positions = g->out_height * g->out_width;
-    const float area = (float)(g->window_height * g->window_width);
-    float *out = image_gradient;
+/* The gradient of max_pool_2x2, without branches (which winner a window has is a coin toss the branch
+ * predictor would lose half the time). Every value inside a window is written once; the rest are zeroed. */
+static void max_pool_gradient_2x2(const nerve_window_geometry *g, const float *restrict image,
+                                  const float *restrict delta, float *restrict gradient) {
+    const int64_t width = g->width, out_width = g->out_width, plane = g->height * width;
+    for (int64_t k = 0; k < g->channels * plane; k++) gradient[k] = 0;
     for (int64_t c = 0; c < g->channels; c++) {
-        const float *source = image + c * plane, *delta = out_gradient + c * positions;
-        for (int64_t y = 0; y < g->height; y++) {
-            for (int64_t x = 0; x < g->width; x++, out++) {
-                float sum = 0;
-                FOR_EACH_COVERING(y, 0, g->stride_height, g->window_height, g->out_height, i, oy) {
-                    FOR_EACH_COVERING(x, 0, g->stride_width, g->window_width, g->out_width, j, ox) {
-                        if (!max) {
-                            sum += delta[oy * g->out_width + ox] / area;
-                        } else if (window_argmax(g, source, oy, ox) == y * g->width + x) {
-                            sum += delta[oy * g->out_width + ox];
-                        }
-                    }
+        for (int64_t oy = 0; oy < g->out_height; oy++, delta += out_width) {
+            const int64_t start = (c * g->height + 2 * oy) * width;
+            const float *restrict top = image + start, *restrict bottom = top + width;
+            float *restrict up = gradient + start, *restrict down = up + width;
+            /* Rows are short (4 to 16 windows here): vectors of 4 without interleaving leave little to a scalar
+             * remainder. */
+#pragma clang loop vectorize_width(4) interleave_count(1)
+            for (int64_t ox = 0; ox < out_width; ox++) {
+                const float a = top[2 * ox], b = top[2 * ox + 1], d = bottom[2 * ox], e = bottom[2 * ox + 1];
+                /* The first maximum in row-major order: strict comparisons keep the earlier value on ties. */
+                const int right_top = b > a, right_bottom = e > d;
+                const float upper = right_top ? b : a, lower = right_bottom ? e : d;
+                const int below = lower > upper, above = 1 - below;
+                const float v = delta[ox];
+                up[2 * ox] = (above & (1 - right_top)) ? v : 0;
+                up[2 * ox + 1] = (above & right_top) ? v : 0;
+                down[2 * ox] = (below & (1 - right_bottom)) ? v : 0;
+                down[2 * ox + 1] = (below & right_bottom) ? v : 0;
+            }
+        }
+    }
+}
+
+void nerve_pool_gradient(const nerve_window_geometry *g, int max, const float *restrict image,
+                         const float *restrict out_gradient, float *restrict image_gradient) {
+    const int64_t width = g->width, plane = g->height * width;
+    const int64_t window_height = g->window_height, window_width = g->window_width;
+    const int64_t step_down = g->stride_height * width, step_right = g->stride_width;
+    const float area = (float)(window_height * window_width);
+    if (max && window_height == 2 && window_width == 2 && g->stride_height == 2 && step_right == 2) {
+        max_pool_gradient_2x2(g, image, out_gradient, image_gradient);
+        return;
+    }
+    for (int64_t k = 0; k < g->channels * plane; k++) image_gradient[k] = 0;
+    const float *delta = out_gradient;
+    for (int64_t c = 0; c < g->channels; c++) {
+        for (int64_t oy = 0; oy < g->out_height; oy++) {
+            const int64_t start = c * plane + oy * step_down;
+            for (int64_t ox = 0; ox < g->out_width; ox++, delta++) {
+                const int64_t corner = start + ox * step_right;
+                if (max) {
+                    image_gradient[corner + window_argmax(image + corner, width, window_height, window_width)] += *delta;
+                    continue;
                 }
-                *out = sum;
+                const float share = *delta / area;
+                for (int64_t i = 0; i < window_height; i++) {
+                    for (int64_t j = 0; j < window_width; j++) image_gradient[corner + i * width + j] += share;
+                }
             }
         }
     }

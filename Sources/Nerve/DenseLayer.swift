@@ -16,8 +16,7 @@ package struct DenseLayer: Layer {
     package var multiplyAdds: Int { k * m }
 
     package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                        into z: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                        team: WorkerTeam?) {
+                        into z: UnsafeMutablePointer<Float>, memory: LayerMemory, team: WorkerTeam?) {
         let bias = parameters + weightCount
         for r in 0..<rows { (z + r * m).update(from: bias, count: m) }
         MatrixProduct.forward(input, rows: rows, k: k, weights: parameters, n: m, into: z, team: team)
@@ -25,7 +24,7 @@ package struct DenseLayer: Layer {
 
     package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                           parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                          gradient: GradientSink, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
+                          gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
         if let inputGradient {
             MatrixProduct.inputGradient(delta, rows: rows, m: m, weights: parameters, k: k, into: inputGradient,
                                         team: team)

@@ -14,17 +14,20 @@ package protocol Layer: Sendable {
     /// Floats of working memory forward and backward need for up to `rows` samples, allocated once by the
     /// caller so that a pass itself allocates nothing and cannot fail.
     func scratchCount(rows: Int) -> Int
+    /// Floats a training forward pass may keep for the backward pass of the same rows (a convolution's
+    /// lowered patches), so the backward pass need not recompute them.
+    func keptCount(rows: Int) -> Int
 
     /// z for `rows` samples: input is rows × spec.input values, z rows × spec.output values.
     func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                 into z: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?)
+                 into z: UnsafeMutablePointer<Float>, memory: LayerMemory, team: WorkerTeam?)
 
     /// Given δ = ∂C/∂z for `rows` samples, writes ∂C/∂input to `inputGradient` when asked (BP2 before the
     /// previous layer's activation derivative), then hands this layer's parameter gradient summed over the
     /// rows (BP3, BP4) to `gradient`. δ may be overwritten once ∂C/∂input is written.
     func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                   parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                  gradient: GradientSink, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?)
+                  gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?)
 }
 
 extension Layer {
@@ -33,6 +36,19 @@ extension Layer {
     package var outputs: Int { spec.output.count! }
     package var activation: Activation { spec.activation }
     package func scratchCount(rows: Int) -> Int { 0 }
+    package func keptCount(rows: Int) -> Int { 0 }
+}
+
+/// The memory a layer works in: scratch shared by all layers of a pass (one runs at a time), and, in
+/// training when it fits, the layer's own block that survives from its forward to its backward pass.
+package struct LayerMemory {
+    package let scratch: UnsafeMutablePointer<Float>
+    package let kept: UnsafeMutablePointer<Float>?
+
+    package init(scratch: UnsafeMutablePointer<Float>, kept: UnsafeMutablePointer<Float>? = nil) {
+        self.scratch = scratch
+        self.kept = kept
+    }
 }
 
 /// Where a layer's parameter gradient g goes: block ← scale·g, or block ← block + scale·g when accumulating.

@@ -155,7 +155,7 @@ public final class Network: @unchecked Sendable {
         for (i, layer) in layers.enumerated() {
             let target = i == layers.count - 1 ? output : (i % 2 == 0 ? workspace.even.base : workspace.odd.base)
             layer.forward(input, rows: rows, parameters: parameters(ofLayer: i), into: target,
-                          scratch: workspace.scratch.base, team: team)
+                          memory: LayerMemory(scratch: workspace.scratch.base), team: team)
             Stages.activate(target, rows: rows, columns: layer.outputs, layer.activation, team: team)
             input = UnsafePointer(target)
         }

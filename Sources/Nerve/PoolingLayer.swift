@@ -28,8 +28,7 @@ package struct PoolingLayer: Layer {
     package var multiplyAdds: Int { outputCount * fanIn }
 
     package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
-                         into z: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                         team: WorkerTeam?) {
+                         into z: UnsafeMutablePointer<Float>, memory: LayerMemory, team: WorkerTeam?) {
         let groups = SampleGroups(rows: rows)
         withUnsafePointer(to: geometry) { geometry in
             groups.forEach(workPerSample: multiplyAdds, team: team) { group in
@@ -42,7 +41,7 @@ package struct PoolingLayer: Layer {
 
     package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                           parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                          gradient: GradientSink, scratch: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
+                          gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
         guard let inputGradient else { return }
         let groups = SampleGroups(rows: rows)
         withUnsafePointer(to: geometry) { geometry in

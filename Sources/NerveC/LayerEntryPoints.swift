@@ -20,7 +20,7 @@ private func layerSpec(_ c: nerve_layer_spec, input: Shape) throws -> LayerSpec 
         unused = [("window_height", c.window_height), ("window_width", c.window_width),
                   ("stride_height", c.stride_height), ("stride_width", c.stride_width), ("padding", c.padding)]
     case .conv2D: unused = []
-    case .maxPool2D, .meanPool2D: unused = [("units", c.units), ("padding", c.padding)]
+    case .maxPool2D, .meanPool2D: unused = [("units", c.units)]
     }
     for (name, value) in unused where value != 0 {
         throw NerveError.invalid("\(name) = \(value), but a \(kind.identifier) layer does not use it (leave it 0)")

@@ -67,7 +67,7 @@ import Testing
         let scratch = try FloatBuffer(count: layer.scratchCount(rows: 1))
         data.x.withUnsafeBufferPointer { x in
             layer.backward(input: x.baseAddress!, delta: &delta, rows: 1, parameters: network.parameters.base,
-                           inputGradient: &below, gradient: GradientSink(block: &sink), scratch: scratch.base, team: nil)
+                           inputGradient: &below, gradient: GradientSink(block: &sink), memory: LayerMemory(scratch: scratch.base), team: nil)
         }
         #expect(below == [1, 0, 0, -1, 3, 0, 0, -1, 2])
         #expect(sink == [6, 8, 12, 14, 2])
@@ -84,7 +84,7 @@ import Testing
         let scratch = try FloatBuffer(count: 1)
         x.withUnsafeBufferPointer { xs in
             layer.backward(input: xs.baseAddress!, delta: &d, rows: 1, parameters: network.parameters.base,
-                           inputGradient: &below, gradient: GradientSink(block: &unused), scratch: scratch.base, team: nil)
+                           inputGradient: &below, gradient: GradientSink(block: &unused), memory: LayerMemory(scratch: scratch.base), team: nil)
         }
         return (try network.predictions(data), below)
     }

@@ -92,7 +92,11 @@ def _c_offsets(tmp_path, repo, struct, fields):
 
 @pytest.mark.parametrize(
     "structure, c_name",
-    [(_lib.TrainOptions, "nerve_train_options"), (_lib.EpochReport, "nerve_epoch_report")],
+    [
+        (_lib.TrainOptions, "nerve_train_options"),
+        (_lib.EpochReport, "nerve_epoch_report"),
+        (_lib.LayerSpec, "nerve_layer_spec"),
+    ],
 )
 def test_structures_match_the_c_compilers_layout(tmp_path, repo, structure, c_name):
     fields = [name for name, _ in structure._fields_]
@@ -133,7 +137,8 @@ EXPECTED_ENUMS = {
     "INITS": ["auto", "normalized", "large", "he"],
     "OPTIMIZERS": ["sgd", "adam"],
     "MONITORS": ["none", "running", "full"],
-    "LAYERS": ["dense"],
+    "LAYERS": ["dense", "conv2d", "max_pool2d", "mean_pool2d"],
+    "PADDINGS": ["valid", "same"],
 }
 
 
@@ -178,6 +183,7 @@ def test_enum_values_match_header(repo):
     check("OPTIMIZER_", _lib.OPTIMIZERS)
     check("MONITOR_", _lib.MONITORS)
     check("LAYER_", _lib.LAYERS)
+    check("PADDING_", _lib.PADDINGS)
     assert {f"NERVE_ENUM_{key[:-1]}": value for key, value in _lib.ENUM_TABLES.items()} == {
         name: index for index, name in enumerate(enum_names("ENUM_"))
     }

@@ -37,7 +37,11 @@ def test_notebook_executes(python3_kernel, monkeypatch):
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [output for output in outputs if output.output_type == "error"]
     images = [output for output in outputs if "image/png" in output.get("data", {})]
-    assert len(images) == 2  # the history plot and the misclassified images
-    evaluation = notebook.cells[4].outputs[-1]["data"]["text/plain"]
-    accuracy = float(evaluation.split("'accuracy':")[1].strip(" }"))
-    assert accuracy > 0.8
+    # The dense network's history and misclassified images, the convolutional network's history and filters.
+    assert len(images) == 4
+    for cell in (4, 14):  # the evaluations of the dense and of the convolutional network
+        evaluation = notebook.cells[cell].outputs[-1]["data"]["text/plain"]
+        accuracy = float(evaluation.split("'accuracy':")[1].strip(" }"))
+        assert accuracy > 0.8
+    summary = "".join(output.get("text", "") for output in notebook.cells[12].outputs)
+    assert "Conv2D 16 filters 5×5" in summary and "Total parameters" in summary

@@ -7,10 +7,10 @@
  * (oy, ox), column oy*out_width + ox; its entry is the image value at (c, oy*stride_height + i - pad_top,
  * ox*stride_width + j - pad_left), or 0 outside the image.
  *
- * Every gradient value is written exactly once, as a sum in a fixed order (never scattered and accumulated),
- * so no output needs zeroing first and results depend only on the sample. Compiled without builtins, so no
- * loop becomes a call to memset or memcpy (a host's ThreadSanitizer sees those, but not the library's
- * atomics that order them). Nothing here allocates or validates. */
+ * Gradients are zeroed, then accumulated in loop order (each value's terms always arrive in the same order),
+ * so results depend only on the sample. Compiled without memset/memcpy builtins, so no loop becomes such a
+ * call (a host's ThreadSanitizer sees those, but not the library's atomics that order them). Nothing here
+ * allocates or validates. */
 #ifndef NERVE_WINDOWS_H
 #define NERVE_WINDOWS_H
 
@@ -34,16 +34,17 @@ typedef struct nerve_window_geometry {
 NERVE_KERNEL_API void nerve_lower(const nerve_window_geometry *g, const float *image, float *patches);
 
 /* Patch-matrix gradient → image gradient: each image value gets the sum of the patch entries that read it,
- * in increasing (i, j). */
+ * added in increasing (i, j) (the notes' full convolution of δ with the rotated kernels). */
 NERVE_KERNEL_API void nerve_raise(const nerve_window_geometry *g, const float *patches, float *image);
 
 /* Pooling over one image (no padding): out(c, oy, ox) is the window's largest value (max = 1) or the mean of
  * its values summed in row-major order (max = 0). */
 NERVE_KERNEL_API void nerve_pool(const nerve_window_geometry *g, int max, const float *image, float *out);
 
-/* Pooling gradient: image_gradient(c, y, x) is the sum, over the windows that contain (y, x), of the window's
- * output gradient divided by its area (mean), or of the gradient itself where (y, x) holds the window's
- * maximum (max; on ties the first in row-major order takes it, the others get nothing). */
+/* Pooling gradient: image_gradient(c, y, x) is the sum, over the windows that contain (y, x) in row-major
+ * window order, of the window's output gradient divided by its area (mean), or of the gradient itself where
+ * (y, x) holds the window's maximum (max; on ties the first in row-major order takes it, the others get
+ * nothing). */
 NERVE_KERNEL_API void nerve_pool_gradient(const nerve_window_geometry *g, int max, const float *image,
                                           const float *out_gradient, float *image_gradient);
 

@@ -1,10 +1,15 @@
-"""Nerve: fully connected feedforward neural networks, trained in C/Swift, driven from numpy.
+"""Nerve: feedforward neural networks, fully connected or convolutional, trained in C/Swift, driven from numpy.
 
     import nerve
     (X, y), (X_test, y_test) = nerve.datasets.load_fashion_mnist()
     net = nerve.Network([784, 100, 10], activations=["sigmoid", "softmax"], seed=0)
     history = net.fit(X, y, epochs=5, batch_size=10, learning_rate=0.1, validation_data=(X_test, y_test))
     net.evaluate(X_test, y_test)          # {"cost": ..., "accuracy": ...}
+
+    cnn = nerve.Network(input_shape=(1, 28, 28),
+                        layers=[nerve.Conv2D(20, 5, activation="relu"), nerve.MaxPool2D(2),
+                                nerve.Dense(10, activation="softmax")])
+    print(cnn.summary())
 
 The shared library is found through NERVE_LIBRARY, then a copy shipped inside this package, then the build
 output of the source tree this package lives in, then the system's library path.
@@ -24,9 +29,10 @@ from .errors import (
     NerveValueError,
 )
 from .history import Epoch, History
+from .layers import Conv2D, Dense, Layer, MaxPool2D, MeanPool2D
 from .network import Network, load
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 
 def library_version():
@@ -70,6 +76,11 @@ def __getattr__(name):
 
 __all__ = [
     "Network",
+    "Dense",
+    "Conv2D",
+    "MaxPool2D",
+    "MeanPool2D",
+    "Layer",
     "load",
     "load_network2",
     "Epoch",

@@ -49,6 +49,44 @@ def samples(data, columns, name="X", allow_empty=False):
     return _as_finite_float32(array, name)
 
 
+def images(data, shape, name="X", allow_empty=False):
+    """`data` as a C-contiguous float32 (n, c·h·w) array, for a network whose samples have `shape`.
+
+    `shape` is (c, h, w) for an image input, (n,) for a vector input. Image samples may come as rows of c·h·w
+    channel-major values or as an (n, c, h, w) array; vector samples as (n, inputs) rows only.
+    """
+    shape = tuple(shape)
+    columns = 1
+    for extent in shape:
+        columns *= extent
+    if len(shape) == 1:
+        return samples(data, columns, name=name, allow_empty=allow_empty)
+    array = _as_numeric_array(data, name)
+    described = " × ".join(map(str, shape))
+    if array.ndim == 2:
+        if array.shape[1] != columns:
+            raise ValueError(
+                f"{name} has {array.shape[1]} columns but the network takes {columns} inputs ({described} images)"
+            )
+    elif array.ndim == 1 + len(shape):
+        if array.shape[1:] != shape:
+            raise ValueError(f"{name} holds samples of shape {array.shape[1:]} but the network takes {shape}")
+        array = array.reshape(array.shape[0], columns)
+    else:
+        hint = ""
+        if array.shape == shape:
+            hint = " (use x[None] for a single sample)"
+        elif array.ndim == len(shape) and shape[0] == 1 and array.shape[1:] == shape[1:]:
+            hint = f" (use {name}[:, None] to add the channel axis)"
+        raise ValueError(
+            f"{name} must be (samples, {', '.join(map(str, shape))}) or (samples, {columns}), got shape "
+            f"{array.shape}{hint}"
+        )
+    if array.shape[0] == 0 and not allow_empty:
+        raise ValueError(f"{name} holds no samples")
+    return _as_finite_float32(array, name)
+
+
 def shaped(data, shape, name):
     """`data` as a C-contiguous float32 array of exactly `shape`."""
     array = _as_numeric_array(data, name)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 LIBRARY_ENV = "NERVE_LIBRARY"
 LIBRARY_FILE = "libnerve.so"
-REQUIRED_VERSION = "0.2"
+REQUIRED_VERSION = "0.3"
 
 # Status codes (nerve.h, "Status codes").
 OK = 0
@@ -48,6 +48,7 @@ ENUM_INIT = 2
 ENUM_OPTIMIZER = 3
 ENUM_MONITOR = 4
 ENUM_LAYER = 5
+ENUM_PADDING = 6
 
 # The tables {name: value} of those enumerations, read from the library when it is loaded (see lib()) and
 # reached as module attributes: _lib.ACTIVATIONS, _lib.COSTS, ...
@@ -58,6 +59,7 @@ ENUM_TABLES = {
     "OPTIMIZERS": ENUM_OPTIMIZER,
     "MONITORS": ENUM_MONITOR,
     "LAYERS": ENUM_LAYER,
+    "PADDINGS": ENUM_PADDING,
 }
 
 # The most threads a call may be given (NERVE_MAX_THREADS).
@@ -65,6 +67,22 @@ MAX_THREADS = 256
 
 c_float_p = POINTER(c_float)
 c_int32_p = POINTER(c_int32)
+c_int64_p = POINTER(c_int64)
+
+
+class LayerSpec(Structure):
+    """struct nerve_layer_spec (Since 0.3); its size is passed as `spec_size`."""
+
+    _fields_ = [
+        ("kind", c_int32),
+        ("units", c_int32),
+        ("window_height", c_int32),
+        ("window_width", c_int32),
+        ("stride_height", c_int32),
+        ("stride_width", c_int32),
+        ("padding", c_int32),
+        ("activation", c_int32),
+    ]
 
 
 class EpochReport(Structure):
@@ -144,6 +162,14 @@ _PROTOTYPES = {
     "nerve_layer_count": (c_int32, [c_void_p]),
     "nerve_cost": (c_int32, [c_void_p]),
     "nerve_layer_info": (c_int32, [c_void_p, c_int32, c_int32_p, c_int32_p, c_int32_p]),
+    "nerve_layer_shape": (c_int32, [c_void_p, c_int32, c_int32_p, c_int32_p, c_int32_p]),
+    "nerve_create_layers": (
+        c_int32,
+        [POINTER(c_void_p), c_int32_p, POINTER(LayerSpec), c_int32, c_size_t, c_int32, c_uint64],
+    ),
+    "nerve_get_layer_spec": (c_int32, [c_void_p, c_int32, POINTER(LayerSpec), c_size_t]),
+    "nerve_parameter_count": (c_int64, [c_void_p]),
+    "nerve_layer_parameter_count": (c_int32, [c_void_p, c_int32, c_int64_p, c_int64_p]),
     "nerve_get_layer": (c_int32, [c_void_p, c_int32, c_float_p, c_int64, c_float_p, c_int64]),
     "nerve_set_layer": (c_int32, [c_void_p, c_int32, c_float_p, c_int64, c_float_p, c_int64]),
     "nerve_train_options_init": (None, [c_void_p]),

@@ -1,9 +1,12 @@
 """Network: one libnerve network owned by a Python object."""
 
+from __future__ import annotations
+
 import ctypes
 import os
 import weakref
-from ctypes import byref, c_float, c_int32, c_size_t, c_void_p
+from ctypes import byref, c_float, c_int32, c_int64, c_size_t, c_void_p
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -11,6 +14,7 @@ from . import _arrays, _lib
 from .errors import check, error_for
 from .history import Epoch, History
 from .interrupt import InterruptRequest
+from .layers import Conv2D, Dense, Layer, _integer
 from .progress import reporter
 
 
@@ -47,18 +51,48 @@ def default_cost(output_activation):
     return {"softmax": "log_likelihood", "sigmoid": "cross_entropy"}.get(output_activation, "quadratic")
 
 
+def _input_shape(value) -> Tuple[int, int, int]:
+    """{channels, height, width} for nerve_create_layers from an int or a (n,) or (c, h, w) tuple."""
+    if isinstance(value, (tuple, list)):
+        if len(value) == 1:
+            return (_integer(value[0], "input_shape[0]"), 1, 1)
+        if len(value) == 3:
+            return tuple(_integer(extent, f"input_shape[{axis}]") for axis, extent in enumerate(value))
+        raise ValueError(
+            f"input_shape must be an int, (inputs,) or (channels, height, width), got {tuple(value)!r} "
+            "(a single-channel image is (1, height, width))"
+        )
+    return (_integer(value, "input_shape"), 1, 1)
+
+
+def _public_shape(shape: Sequence[int]) -> Tuple[int, ...]:
+    """(n,) for a vector of n values ({n, 1, 1} in the library), else (channels, height, width)."""
+    channels, height, width = shape
+    return (channels,) if height == width == 1 else (channels, height, width)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}"
+
+
 class Network:
-    """A fully connected feedforward network.
+    """A feedforward network: fully connected layers given by their sizes, or any stack of layers.
 
     >>> net = Network([784, 100, 10], activations=["sigmoid", "softmax"], cost="log_likelihood", seed=0)
+    >>> cnn = Network(
+    ...     input_shape=(1, 28, 28),
+    ...     layers=[Conv2D(20, 5, activation="relu"), MaxPool2D(2), Dense(10, activation="softmax")],
+    ...     cost="log_likelihood",
+    ... )
 
     Parameters
     ----------
-    sizes : sequence of int
-        Layer sizes, inputs first and outputs last; at least two.
+    sizes : sequence of int, optional
+        Layer sizes of a fully connected network, inputs first and outputs last; at least two. Give either
+        sizes, or input_shape and layers.
     activations : str or sequence of str, default "sigmoid"
-        One name for every layer, a (hidden, output) pair, or one name per layer, from sigmoid, tanh, relu,
-        leaky_relu, linear, softmax and step.
+        With sizes only: one name for every layer, a (hidden, output) pair, or one name per layer, from
+        sigmoid, tanh, relu, leaky_relu, linear, softmax and step.
     cost : {"quadratic", "cross_entropy", "log_likelihood"}, optional
         By default the one that pairs with the output activation: log_likelihood after softmax,
         cross_entropy after sigmoid, quadratic otherwise.
@@ -68,9 +102,58 @@ class Network:
         How many threads predict, evaluate and fit may use, 1 .. 256; 1 runs everything on the calling thread.
         Results do not depend on it: predictions and trained weights are bit-identical for any thread count.
         Also the `threads` property.
+    input_shape : int or tuple of int, optional
+        With layers: the shape of one sample, (channels, height, width) for images, or an int (or (n,)) for
+        vectors of n values.
+    layers : sequence of Layer, optional
+        Dense, Conv2D, MaxPool2D and MeanPool2D objects, the first reading the input; each layer reads what the
+        one before it writes (a Dense layer reads an image as its channel-major vector). The library checks that
+        they fit together and names the first that does not.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For arguments of the wrong type or form, before the library is called.
+    NerveError
+        The library's refusal, with its message: NerveSizeError for a window that does not fit or a zero size,
+        NerveValueError for a field a layer kind does not use, NerveUnsupportedError for a cost that does not
+        admit the output activation.
+
+    Notes
+    -----
+    Samples are rows of `input_size` values; for an image input, each row holds the sample's values (c, y, x)
+    at c·height·width + y·width + x (channel-major, as in PyTorch), and fit, predict and evaluate also take X
+    of shape (n, channels, height, width).
     """
 
-    def __init__(self, sizes, activations="sigmoid", cost=None, seed=0, threads=1):
+    def __init__(
+        self,
+        sizes: Optional[Sequence[int]] = None,
+        activations: Union[str, Sequence[str], None] = None,
+        cost: Optional[str] = None,
+        seed: int = 0,
+        threads: int = 1,
+        *,
+        input_shape: Union[int, Sequence[int], None] = None,
+        layers: Optional[Sequence[Layer]] = None,
+    ):
+        if layers is not None or input_shape is not None:
+            if sizes is not None:
+                raise TypeError("give either sizes, or input_shape and layers, not both")
+            if layers is None or input_shape is None:
+                raise TypeError("input_shape and layers go together: give both")
+            if activations is not None:
+                raise TypeError("with layers, each layer takes its own activation; activations is for sizes")
+            handle = self._create_layers(input_shape, layers, cost, seed)
+        elif sizes is None:
+            raise TypeError("Network needs sizes, or input_shape and layers")
+        else:
+            handle = self._create_dense(sizes, "sigmoid" if activations is None else activations, cost, seed)
+        self._adopt(handle)
+        self.threads = _arrays.int32(threads, "threads")
+
+    @staticmethod
+    def _create_dense(sizes, activations, cost, seed):
         sizes = [_arrays.int32(size, "sizes") for size in sizes]
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
@@ -79,13 +162,40 @@ class Network:
         names = layer_activations(activations, len(sizes) - 1)
         cost_code = _choice(default_cost(names[-1]) if cost is None else cost, _lib.COSTS, "cost")
         seed = _arrays.uint64(seed, "seed")
-        threads = _arrays.int32(threads, "threads")
         c_sizes = (c_int32 * len(sizes))(*sizes)
         c_activations = (c_int32 * len(names))(*(_lib.ACTIVATIONS[name] for name in names))
         handle = c_void_p()
         check(_lib.lib().nerve_create(byref(handle), c_sizes, len(sizes), c_activations, cost_code, seed))
-        self._adopt(handle)
-        self.threads = threads
+        return handle
+
+    @staticmethod
+    def _create_layers(input_shape, layers, cost, seed):
+        shape = _input_shape(input_shape)
+        if isinstance(layers, Layer):
+            raise TypeError("layers must be a sequence of layers; wrap a single one in a list")
+        layers = list(layers)
+        for index, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers[{index}] must be a Dense, Conv2D, MaxPool2D or MeanPool2D, got {type(layer).__name__}"
+                )
+        output_activation = getattr(layers[-1], "activation", None) if layers else None
+        cost_code = _choice(default_cost(output_activation) if cost is None else cost, _lib.COSTS, "cost")
+        seed = _arrays.uint64(seed, "seed")
+        specs = (_lib.LayerSpec * len(layers))(*(layer._spec() for layer in layers))
+        handle = c_void_p()
+        check(
+            _lib.lib().nerve_create_layers(
+                byref(handle),
+                (c_int32 * 3)(*shape),
+                specs,
+                len(layers),
+                ctypes.sizeof(_lib.LayerSpec),
+                cost_code,
+                seed,
+            )
+        )
+        return handle
 
     def _adopt(self, handle):
         self._handle = handle
@@ -110,8 +220,60 @@ class Network:
 
     @property
     def layer_count(self):
-        """Layers with weights: len(sizes) - 1."""
+        """int : Number of layers, pooling layers included: len(layers), or len(sizes) - 1."""
         return _lib.lib().nerve_layer_count(self._handle)
+
+    @property
+    def input_shape(self) -> Tuple[int, ...]:
+        """tuple of int : The shape of one sample: (channels, height, width) for images, (inputs,) for vectors."""
+        return _public_shape(self._layer_shape(0)[1])
+
+    @property
+    def layers(self) -> List[Layer]:
+        """list of Layer : The network's layers as new Dense, Conv2D, MaxPool2D and MeanPool2D objects.
+
+        Read from the library, defaults resolved (pooling strides), so loaded models have them too; a network made
+        from sizes has Dense layers.
+        """
+        return [Layer._from_spec(self._layer_spec(layer)) for layer in range(self.layer_count)]
+
+    @property
+    def parameter_count(self) -> int:
+        """int : Trainable parameters of the whole network, weights and biases."""
+        return int(_lib.lib().nerve_parameter_count(self._handle))
+
+    def summary(self) -> str:
+        """A table of the layers: kind and key numbers, output shape and parameters of each, and the total.
+
+        Returns
+        -------
+        str
+            One line per layer after the input's, e.g. ``Conv2D 32 filters 5×5, stride 1, same, relu`` with its
+            output shape ``(32, 28, 28)`` and its 832 parameters; print it to read it.
+        """
+        rows = [("Input", str(self.input_shape), "")]
+        for index, layer in enumerate(self.layers):
+            _, _, output = self._layer_shape(index)
+            shape = _public_shape(output) if isinstance(layer, Dense) else tuple(output)
+            weights, biases = self._parameter_counts(index)
+            rows.append((layer._describe(), str(shape), _count(weights + biases)))
+        headings = ("Layer", "Output shape", "Parameters")
+        widths = [max(len(row[column]) for row in [headings, *rows]) for column in range(3)]
+
+        def line(row):
+            return f"{row[0]:<{widths[0]}}   {row[1]:<{widths[1]}}   {row[2]:>{widths[2]}}".rstrip()
+
+        rule = "=" * len(line(tuple("x" * width for width in widths)))
+        return "\n".join(
+            [
+                line(headings),
+                rule,
+                *map(line, rows),
+                rule,
+                f"Total parameters: {_count(self.parameter_count)}",
+                f"Cost: {self.cost}",
+            ]
+        )
 
     @property
     def threads(self):
@@ -136,6 +298,42 @@ class Network:
         check(_lib.lib().nerve_layer_info(self._handle, layer, byref(inputs), byref(outputs), byref(activation)))
         return inputs.value, outputs.value, activation.value
 
+    def _layer_shape(self, layer):
+        """(kind code, input shape, output shape) of a layer, shapes as (channels, height, width)."""
+        kind, inputs, outputs = c_int32(), (c_int32 * 3)(), (c_int32 * 3)()
+        check(_lib.lib().nerve_layer_shape(self._handle, layer, byref(kind), inputs, outputs))
+        return kind.value, tuple(inputs), tuple(outputs)
+
+    def _layer_spec(self, layer):
+        spec = _lib.LayerSpec()
+        check(_lib.lib().nerve_get_layer_spec(self._handle, layer, byref(spec), ctypes.sizeof(spec)))
+        return spec
+
+    def _parameter_counts(self, layer):
+        weights, biases = c_int64(), c_int64()
+        check(_lib.lib().nerve_layer_parameter_count(self._handle, layer, byref(weights), byref(biases)))
+        return weights.value, biases.value
+
+    def _parameter_shapes(self, layer):
+        """The shapes get_layer gives a layer's weights and biases, sized by nerve_layer_parameter_count."""
+        weights, biases = self._parameter_counts(layer)
+        spec = self._layer_spec(layer)
+        kind = _name(_lib.ENUM_LAYER, spec.kind)
+        if kind == Conv2D.kind:
+            channels = self._layer_shape(layer)[1][0]
+            shape = (spec.units, channels, spec.window_height, spec.window_width)
+        elif kind == Dense.kind:
+            shape = (spec.units, weights // spec.units)
+        else:  # pooling: nothing to learn
+            shape = (weights,)
+        if int(np.prod(shape)) != weights:
+            raise RuntimeError(f"layer {layer} has {weights} weights, which do not fill shape {shape}")
+        return shape, (biases,)
+
+    def _inputs(self, X, name, allow_empty=False):
+        """X as float32 rows of input_size values, from (n, input_size) or (n, *input_shape)."""
+        return _arrays.images(X, self.input_shape, name=name, allow_empty=allow_empty)
+
     def _layer_index(self, layer):
         count = self.layer_count
         index = _arrays.int32(layer, "layer")
@@ -147,19 +345,36 @@ class Network:
 
     @property
     def sizes(self):
+        """list of int : Values per sample: the inputs, then each layer's outputs (flattened for images)."""
         infos = [self._layer_info(layer) for layer in range(self.layer_count)]
         return [infos[0][0]] + [outputs for _, outputs, _ in infos]
 
     @property
     def activations(self):
-        return [_name(_lib.ENUM_ACTIVATION, self._layer_info(layer)[2]) for layer in range(self.layer_count)]
+        """list : Each layer's activation name; None for pooling layers, which have none."""
+        return [getattr(layer, "activation", None) for layer in self.layers]
 
     def get_layer(self, layer):
-        """(weights, biases) of a layer as new float32 arrays: weights[j, k] connects input k to output j."""
+        """A layer's weights and biases as new float32 arrays.
+
+        Parameters
+        ----------
+        layer : int
+            Index into `layers`; negative values count from the end.
+
+        Returns
+        -------
+        weights : ndarray
+            Dense: (outputs, inputs), weights[j, k] joining input k (channel-major for an image input) to output
+            j. Conv2D: (filters, channels, kernel height, kernel width), as PyTorch's Conv2d. Pooling: empty,
+            shape (0,).
+        biases : ndarray
+            One per output (Dense) or per filter (Conv2D); empty, shape (0,), for pooling.
+        """
         index = self._layer_index(layer)
-        inputs, outputs, _ = self._layer_info(index)
-        weights = np.empty((outputs, inputs), dtype=np.float32)
-        biases = np.empty(outputs, dtype=np.float32)
+        weight_shape, bias_shape = self._parameter_shapes(index)
+        weights = np.empty(weight_shape, dtype=np.float32)
+        biases = np.empty(bias_shape, dtype=np.float32)
         check(
             _lib.lib().nerve_get_layer(
                 self._handle, index, _arrays.pointer(weights), weights.size, _arrays.pointer(biases), biases.size
@@ -168,13 +383,33 @@ class Network:
         return weights, biases
 
     def set_layer(self, layer, weights=None, biases=None):
-        """Replaces a layer's weights (outputs × inputs) and/or biases (outputs); None keeps the current ones."""
+        """Replaces a layer's weights and/or biases, in the shapes get_layer gives; None keeps the current ones.
+
+        Parameters
+        ----------
+        layer : int
+            Index into `layers`; negative values count from the end.
+        weights : array_like, optional
+            Dense: (outputs, inputs). Conv2D: (filters, channels, kernel height, kernel width).
+        biases : array_like, optional
+            One per output or filter.
+
+        Notes
+        -----
+        Pooling layers have no parameters: they take None or empty arrays (what get_layer gives them) and
+        nothing else.
+        """
         index = self._layer_index(layer)
-        inputs, outputs, _ = self._layer_info(index)
+        weight_shape, bias_shape = self._parameter_shapes(index)
+        if weight_shape == (0,) and bias_shape == (0,):
+            given = [array for array in (weights, biases) if array is not None and np.size(array)]
+            if given:
+                kind = _name(_lib.ENUM_LAYER, self._layer_spec(index).kind)
+                raise ValueError(f"layer {index} ({kind}) has no weights or biases to set")
         if weights is not None:
-            weights = _arrays.shaped(weights, (outputs, inputs), f"weights of layer {index}")
+            weights = _arrays.shaped(weights, weight_shape, f"weights of layer {index}")
         if biases is not None:
-            biases = _arrays.shaped(biases, (outputs,), f"biases of layer {index}")
+            biases = _arrays.shaped(biases, bias_shape, f"biases of layer {index}")
         check(
             _lib.lib().nerve_set_layer(
                 self._handle,
@@ -188,10 +423,12 @@ class Network:
 
     @property
     def weights(self):
+        """list of ndarray : Each layer's weights as get_layer gives them (empty for pooling layers)."""
         return [self.get_layer(layer)[0] for layer in range(self.layer_count)]
 
     @property
     def biases(self):
+        """list of ndarray : Each layer's biases as get_layer gives them (empty for pooling layers)."""
         return [self.get_layer(layer)[1] for layer in range(self.layer_count)]
 
     def reinit(self, init="auto", seed=0):
@@ -231,8 +468,8 @@ class Network:
 
         Parameters
         ----------
-        X : array_like of shape (n, inputs)
-            Training inputs.
+        X : array_like of shape (n, inputs) or (n, channels, height, width)
+            Training inputs: rows of `input_size` values, or images of `input_shape`.
         Y : array_like of shape (n, outputs) or (n,)
             Targets: one row per sample (one-hot rows for classification), or integer class labels.
         epochs : int, default 10
@@ -248,7 +485,8 @@ class Network:
             Probability in [0, 1) of dropping each hidden unit.
         optimizer : {"sgd", "adam"}, default "sgd"
         validation_data : tuple (X_val, Y_val), optional
-            Evaluated after every epoch; needed by early_stopping and the learning-rate schedule.
+            Shaped as X and Y; evaluated after every epoch; needed by early_stopping and the learning-rate
+            schedule.
         early_stopping : int, default 0
             Patience in epochs without a better validation cost, after which training ends and the best
             weights are restored; 0 turns it off.
@@ -285,13 +523,13 @@ class Network:
         Ctrl-C stops training after the current epoch and raises KeyboardInterrupt; `self.history` then holds
         the epochs that completed.
         """
-        x = _arrays.samples(X, self.input_size, name="X")
+        x = self._inputs(X, name="X")
         y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
         eval_x = eval_y = None
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError("validation_data must be a pair (X_val, Y_val)")
-            eval_x = _arrays.samples(validation_data[0], self.input_size, name="validation X")
+            eval_x = self._inputs(validation_data[0], name="validation X")
             eval_y = _arrays.targets(validation_data[1], eval_x.shape[0], self.output_size, name="validation Y")
         if callback is not None and not callable(callback):
             raise TypeError("callback must be callable")
@@ -368,8 +606,12 @@ class Network:
     # ----------------------------------------------------------------------------------------------- inference
 
     def predict(self, X):
-        """The network's outputs for X (n × inputs) as an (n, outputs) float32 array."""
-        x = _arrays.samples(X, self.input_size, name="X", allow_empty=True)
+        """The network's outputs for X as an (n, outputs) float32 array.
+
+        X holds n samples as rows of `input_size` values or, for an image input, as an (n, channels, height,
+        width) array. A sample's outputs are bit-identical whatever else is in the batch.
+        """
+        x = self._inputs(X, name="X", allow_empty=True)
         outputs = np.empty((x.shape[0], self.output_size), dtype=np.float32)
         if x.shape[0]:
             check(
@@ -385,7 +627,7 @@ class Network:
 
     def evaluate(self, X, Y):
         """{"cost": ..., "accuracy": ...} on X and Y (as for fit); the cost excludes regularisation."""
-        x = _arrays.samples(X, self.input_size, name="X")
+        x = self._inputs(X, name="X")
         y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
         cost, accuracy = c_float(), c_float()
         check(
@@ -447,7 +689,10 @@ class Network:
         return twin
 
     def __repr__(self):
-        return f"Network({self.sizes}, activations={self.activations}, cost={self.cost!r})"
+        layers = self.layers
+        if len(self.input_shape) == 1 and all(isinstance(layer, Dense) for layer in layers):
+            return f"Network({self.sizes}, activations={self.activations}, cost={self.cost!r})"
+        return f"Network(input_shape={self.input_shape}, layers={layers}, cost={self.cost!r})"
 
 
 def load(path):

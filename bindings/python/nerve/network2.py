@@ -71,6 +71,9 @@ def load(source):
 
 def to_dict(net):
     """The network2 model dictionary of a sigmoid network (whose cost is then quadratic or cross-entropy)."""
+    kinds = [layer.kind for layer in net.layers]
+    if set(kinds) != {"dense"}:
+        raise ValueError(f"network2 models have dense layers only; this network has {kinds}")
     if set(net.activations) != {"sigmoid"}:
         raise ValueError(f"network2 models are sigmoid throughout; this network has {net.activations}")
     layers = [net.get_layer(layer) for layer in range(net.layer_count)]
