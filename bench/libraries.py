@@ -4,19 +4,24 @@ import importlib.util
 import os
 import sys
 
-from workloads import NERVE_THREADS
+from workloads import IMAGE_SHAPE, NERVE_THREADS, layers_argument
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _workload_arguments(workload, settings):
-    args = [f"mode={workload.mode}", "sizes=" + ",".join(map(str, workload.sizes)), f"hidden={workload.hidden}",
-            f"data={settings.data}", "seed=1"]
+    if workload.layers:
+        shape = ["layers=" + layers_argument(workload.layers), "input=" + ",".join(map(str, IMAGE_SHAPE))]
+    else:
+        shape = ["sizes=" + ",".join(map(str, workload.sizes))]
+    args = [f"mode={workload.mode}"] + shape + [f"hidden={workload.hidden}", f"data={settings.data}", "seed=1"]
     if workload.mode == "train":
         args += [f"batch={workload.batch}", f"lr={workload.lr:g}", f"momentum={workload.momentum:g}",
-                 f"n={settings.training_samples}"]
+                 f"n={workload.run_samples(settings)}"]
+        if workload.test_samples:
+            args.append(f"test_n={workload.test_samples}")
     elif workload.mode == "latency":
-        args.append(f"calls={settings.latency_calls}")
+        args.append(f"calls={workload.run_calls(settings)}")
     else:
         args.append(f"repeats={settings.throughput_repeats}")
     return args
@@ -40,6 +45,10 @@ class Library:
         """None when the library can run here, else the reason it cannot."""
         return None
 
+    def supports(self, workload):
+        """Whether this library runs the workload at all (the dense-only peers skip convolutional networks)."""
+        return not workload.layers
+
     def command(self, workload, settings):
         raise NotImplementedError
 
@@ -59,8 +68,11 @@ class Nerve(Library):
     def available(self, settings):
         return None if os.path.exists(os.path.join(settings.build, "nerve_bench")) else "nerve_bench not built"
 
+    def supports(self, workload):
+        return self.threads in (workload.nerve_threads or NERVE_THREADS)
+
     def command(self, workload, settings):
-        return [os.path.join(settings.build, "nerve_bench"), f"epochs={settings.epochs}"] + \
+        return [os.path.join(settings.build, "nerve_bench"), f"epochs={workload.run_epochs(settings)}"] + \
             _workload_arguments(workload, settings) + ["--threads", str(self.threads)]
 
 
@@ -110,7 +122,7 @@ class PythonPeer(Library):
 
     def command(self, workload, settings):
         prefix = ["env"] + [arg for name in self.unset for arg in ("-u", name)] if self.unset else []
-        return prefix + [sys.executable, os.path.join(HERE, self.script), f"epochs={settings.epochs}"] + \
+        return prefix + [sys.executable, os.path.join(HERE, self.script), f"epochs={workload.run_epochs(settings)}"] + \
             _workload_arguments(workload, settings)
 
 
@@ -127,9 +139,70 @@ class ScikitLearn(PythonPeer):
             "MLPClassifier.predict_proba"
 
 
+def _torch_setting_text(setting):
+    threads = setting["threads"]
+    return (f"{threads} thread{'s' if threads > 1 else ''}, "
+            f"{'channels_last' if setting['format'] == 'channels_last' else 'default (contiguous) format'}, "
+            f"mkldnn {'on' if setting['mkldnn'] else 'off'}")
+
+
 class Torch(PythonPeer):
+    """PyTorch with its default settings on the dense workloads. On workloads marked tune_torch, run.py first
+    times a few settings in a process of their own (tune_command) and the measured runs use the fastest."""
+
     key, label, script, module = "torch", "PyTorch CPU", "torch_peer.py", "torch"
     unset = UNSET_FOR_PEERS
+
+    def __init__(self):
+        self.tuning = {}   # workload key -> the tuning run's RESULT for that workload's mode
+        self.chosen = {}   # workload key -> the setting its measured runs use
+
+    def supports(self, workload):
+        return True
+
+    def tune_command(self, workloads, settings):
+        """One process that times the settings for the training and latency workloads given."""
+        train = next((w for w in workloads if w.mode == "train"), workloads[0])
+        prefix = ["env"] + [arg for name in self.unset for arg in ("-u", name)]
+        return prefix + [sys.executable, os.path.join(HERE, self.script), "mode=tune",
+                         "layers=" + layers_argument(train.layers), "input=" + ",".join(map(str, IMAGE_SHAPE)),
+                         f"hidden={train.hidden}", f"data={settings.data}", "seed=1", f"batch={train.batch or 64}",
+                         f"lr={train.lr:g}", f"momentum={train.momentum:g}",
+                         f"repeats={2 if settings.quick else 3}"]
+
+    def choose(self, workload, result):
+        """Keeps the tuning figures of the workload's mode and the fastest setting among them."""
+        tried = result.get(workload.mode) or []
+        if tried:
+            self.tuning[workload.key] = tried
+            self.chosen[workload.key] = min(tried, key=lambda t: t["seconds"])
+
+    def command(self, workload, settings):
+        command = super().command(workload, settings)
+        setting = self.chosen.get(workload.key)
+        if setting:
+            command += [f"threads={setting['threads']}", f"format={setting['format']}",
+                        f"mkldnn={setting['mkldnn']}"]
+        elif workload.tune_torch and workload.mode == "latency":
+            command.append("threads=1")
+        return command
+
+    def note(self, workload):
+        if not workload.tune_torch:
+            return ""
+        setting = self.chosen.get(workload.key)
+        if not setting:
+            return ("no tuning figures (the tuning run failed or was skipped): "
+                    + ("1 thread" if workload.mode == "latency" else "PyTorch's default threads") +
+                    ", default format, mkldnn as PyTorch sets it")
+        unit, scale = ("ms per batch", 1e3) if workload.mode == "train" else ("µs per call", 1e6)
+        tried = "; ".join(f"{_torch_setting_text(t)} {t['seconds'] * scale:.3g}"
+                          for t in sorted(self.tuning[workload.key], key=lambda t: t["seconds"]))
+        inference = "under torch.inference_mode, " if workload.mode == "latency" else ""
+        return (f"torch.nn.Conv2d / MaxPool2d / Linear, float32, {inference}measured with "
+                f"**{_torch_setting_text(setting)}**, the fastest of the settings timed in a process of its own "
+                f"just before the runs ({unit}, medians): {tried}. torch.compile is not tried: its inductor "
+                f"compiles this network for tens of seconds before the first step")
 
 
 NERVES = [Nerve(threads) for threads in NERVE_THREADS]

@@ -5,10 +5,15 @@
  *   nerve_bench mode=throughput sizes=784,256,128,10 hidden=relu repeats=10
  *   nerve_bench mode=info       the library's version and matrix kernels, nothing timed
  *
+ * In place of sizes=, layers=conv:32:5:valid,maxpool:2,conv:64:5:same,maxpool:2,dense:128,dense:10 with
+ * input=1,28,28 builds a network of image layers (nerve_create_layers): conv:FILTERS:WINDOW[:valid|same] (stride
+ * 1), maxpool:WINDOW and meanpool:WINDOW (stride WINDOW), dense:UNITS; the last layer must be dense.
+ *
  * Every timed mode takes data=DIR (the IDX files), seed=S and --threads T (default 1): the thread count of the
  * training option `threads` and of nerve_set_threads for predict and evaluate. train also takes evaluate=0 to
- * skip the test-set accuracy after each epoch (for profiling). The output layer is softmax with
- * log-likelihood. */
+ * skip the test-set accuracy after each epoch (for profiling) and test_n=N to measure it on the first N test
+ * images only. Hidden layers (convolutions included) take the hidden= activation; the output layer is softmax
+ * with log-likelihood. */
 #include <nerve.h>
 
 #include <math.h>
@@ -44,15 +49,71 @@ static int32_t activation_named(const char *name) {
     exit(2);
 }
 
-static nerve_net *create_network(int argc, char **argv) {
-    int32_t sizes[MAX_LAYERS + 1], activations[MAX_LAYERS];
-    int n_sizes = option_sizes(argc, argv, "sizes", sizes, MAX_LAYERS + 1);
-    int32_t hidden = activation_named(option_string(argc, argv, "hidden", "sigmoid"));
-    for (int i = 0; i < n_sizes - 1; i++) activations[i] = i == n_sizes - 2 ? NERVE_ACT_SOFTMAX : hidden;
+static void bad_layers(const char *text) {
+    fprintf(stderr, "nerve_bench: malformed layers=%s (e.g. conv:32:5:valid,maxpool:2,dense:10)\n", text);
+    exit(2);
+}
+
+/* One layer of layers=: "conv:32:5", "conv:32:5:same", "maxpool:2", "meanpool:2" or "dense:128". */
+static nerve_layer_spec parse_layer(const char *item, const char *text, int32_t activation) {
+    char kind[16] = "", padding[16] = "valid";
+    int units = 0, window = 0;
+    nerve_layer_spec spec;
+    memset(&spec, 0, sizeof spec);
+    if (sscanf(item, "conv:%d:%d:%15[a-z]", &units, &window, padding) >= 2) {
+        spec.kind = NERVE_LAYER_CONV2D;
+        spec.units = units;
+        spec.window_height = spec.window_width = window;
+        if (strcmp(padding, "same") == 0) spec.padding = NERVE_PADDING_SAME;
+        else if (strcmp(padding, "valid") != 0) bad_layers(text);
+        spec.activation = activation;
+    } else if (sscanf(item, "dense:%d", &units) == 1) {
+        spec.kind = NERVE_LAYER_DENSE;
+        spec.units = units;
+        spec.activation = activation;
+    } else if (sscanf(item, "%15[a-z]:%d", kind, &window) == 2 &&
+               (strcmp(kind, "maxpool") == 0 || strcmp(kind, "meanpool") == 0)) {
+        spec.kind = strcmp(kind, "maxpool") == 0 ? NERVE_LAYER_MAX_POOL2D : NERVE_LAYER_MEAN_POOL2D;
+        spec.window_height = spec.window_width = window;
+    } else {
+        bad_layers(text);
+    }
+    return spec;
+}
+
+/* The network of layers= over samples of input=C,H,W; hidden layers take `hidden`, the last is softmax. */
+static nerve_net *create_image_network(const char *text, int argc, char **argv, int32_t hidden, uint64_t seed) {
+    nerve_layer_spec specs[MAX_LAYERS];
+    int32_t shape[3];
+    int n_shape = option_sizes(argc, argv, "input", shape, 3), n_layers = 0;
+    char buffer[512];
+    if (n_shape != 3 || strlen(text) >= sizeof buffer) bad_layers(text);
+    strcpy(buffer, text);
+    for (char *item = strtok(buffer, ","); item; item = strtok(NULL, ",")) {
+        if (n_layers == MAX_LAYERS) bad_layers(text);
+        specs[n_layers++] = parse_layer(item, text, hidden);
+    }
+    if (n_layers == 0 || specs[n_layers - 1].kind != NERVE_LAYER_DENSE) bad_layers(text);
+    specs[n_layers - 1].activation = NERVE_ACT_SOFTMAX;
     nerve_net *net = NULL;
-    check(nerve_create(&net, sizes, n_sizes, activations, NERVE_COST_LOG_LIKELIHOOD,
-                       (uint64_t)option_number(argc, argv, "seed", 1)),
-          "nerve_create");
+    check(nerve_create_layers(&net, shape, specs, n_layers, sizeof specs[0], NERVE_COST_LOG_LIKELIHOOD, seed),
+          "nerve_create_layers");
+    return net;
+}
+
+static nerve_net *create_network(int argc, char **argv) {
+    int32_t hidden = activation_named(option_string(argc, argv, "hidden", "sigmoid"));
+    uint64_t seed = (uint64_t)option_number(argc, argv, "seed", 1);
+    const char *layers = option_string(argc, argv, "layers", NULL);
+    nerve_net *net = NULL;
+    if (layers) {
+        net = create_image_network(layers, argc, argv, hidden, seed);
+    } else {
+        int32_t sizes[MAX_LAYERS + 1], activations[MAX_LAYERS];
+        int n_sizes = option_sizes(argc, argv, "sizes", sizes, MAX_LAYERS + 1);
+        for (int i = 0; i < n_sizes - 1; i++) activations[i] = i == n_sizes - 2 ? NERVE_ACT_SOFTMAX : hidden;
+        check(nerve_create(&net, sizes, n_sizes, activations, NERVE_COST_LOG_LIKELIHOOD, seed), "nerve_create");
+    }
     check(nerve_set_threads(net, threads), "nerve_set_threads");
     return net;
 }
@@ -70,7 +131,7 @@ static int run_training(int argc, char **argv, const char *data_dir) {
     int epochs = (int)option_number(argc, argv, "epochs", 2);
     int evaluate = option_number(argc, argv, "evaluate", 1) != 0;  /* evaluate=0 keeps profiles to training */
     fashion_mnist_set train = fashion_mnist_load(data_dir, "train", (int64_t)option_number(argc, argv, "n", 0));
-    fashion_mnist_set test = fashion_mnist_load(data_dir, "t10k", 0);
+    fashion_mnist_set test = fashion_mnist_load(data_dir, "t10k", (int64_t)option_number(argc, argv, "test_n", 0));
     nerve_net *net = create_network(argc, argv);
 
     nerve_train_options options;

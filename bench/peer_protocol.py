@@ -1,7 +1,9 @@
 """What a Python peer shares with run.py: key=value arguments in, one "RESULT {json}" line out.
 
-The same arguments as nerve_bench: mode=train|latency|throughput, sizes=784,100,10, hidden=sigmoid|relu,
-batch, lr, momentum, epochs, n (training samples, 0 = all), calls, repeats, data, seed."""
+The same arguments as nerve_bench: mode=train|latency|throughput, sizes=784,100,10 or
+layers=conv:32:5:valid,maxpool:2,dense:10 with input=1,28,28, hidden=sigmoid|relu, batch, lr, momentum, epochs,
+n (training samples, 0 = all), test_n (test samples, 0 = all), calls, repeats, data, seed; and PyTorch's own
+settings threads (0 = its default), format (contiguous|channels_last) and mkldnn (1|0, empty = as it is)."""
 
 import json
 import os
@@ -12,7 +14,8 @@ import process_memory
 
 DEFAULTS = {"mode": "train", "sizes": "784,100,10", "hidden": "sigmoid", "batch": "10", "lr": "0.1",
             "momentum": "0", "epochs": "2", "n": "0", "calls": "20000", "repeats": "10",
-            "data": "../build/data", "seed": "1"}
+            "data": "../build/data", "seed": "1", "layers": "", "input": "", "test_n": "0", "threads": "0",
+            "format": "contiguous", "mkldnn": ""}
 
 
 class Arguments:
@@ -35,6 +38,12 @@ class Arguments:
         self.repeats = int(values["repeats"])
         self.data = values["data"]
         self.seed = int(values["seed"])
+        self.layers = [tuple(spec.split(":")) for spec in values["layers"].split(",")] if values["layers"] else []
+        self.input = [int(s) for s in values["input"].split(",")] if values["input"] else []
+        self.test_n = int(values["test_n"])
+        self.threads = int(values["threads"])
+        self.format = values["format"]
+        self.mkldnn = int(values["mkldnn"]) if values["mkldnn"] else None
 
 
 def parse():

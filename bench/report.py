@@ -1,6 +1,6 @@
 """Turns the measurements of run.py into the Markdown report: what ran (kernels, CPU, BLAS), the comparison
-tables and the targets first, then the runs beside a busy process, hardware efficiency, accuracy, memory and
-allocation figures, then how each peer's set-up differs."""
+tables and the targets first, then the convolutional network's figures side by side, the runs beside a busy
+process, hardware efficiency, accuracy, memory and allocation figures, then how each peer's set-up differs."""
 
 import statistics
 from dataclasses import dataclass
@@ -256,6 +256,65 @@ def contention_section(ctx):
     return text
 
 
+# --- convolutional network -------------------------------------------------------------------------------------
+
+def cnn_section(ctx):
+    """The convolutional workloads beside PyTorch: time, ratio, latency, memory and GFLOP/s in one table."""
+    chosen = [w for w in ctx.workloads if w.layers]
+    torch = next((lib for lib in ctx.libraries if lib.key == "torch"), None)
+    if not chosen:
+        return ""
+    if torch is not None and ctx.unavailable.get(torch.key):
+        torch = None
+    columns = ctx.nerves + ([torch] if torch else [])
+    rows = []
+    for w in chosen:
+        rows.append([f"{w.key}: {'training, s per 60k epoch' if w.mode == 'train' else 'predict, µs per sample'}"]
+                    + [number(value_of(ctx, w, lib)) if lib.supports(w) else "—" for lib in columns])
+        if torch:
+            rows.append([f"{w.key}: Nerve ÷ PyTorch, side by side"]
+                        + [f"{r:.2f}" if (r := pair_ratio(ctx, w, lib, torch)) is not None else "—"
+                           for lib in ctx.nerves] + [""])
+        memory = []
+        for lib in columns:
+            runs = runs_of(ctx, w, lib)
+            peak = median_or_none([r.max_rss_mib for r in runs])
+            extra = median_or_none([r.result.get("train_extra_mib") for r in runs
+                                    if r.result.get("train_extra_mib", -1) >= 0])
+            memory.append("—" if peak is None else f"{peak:.0f}" + (f" (+{extra:.1f})" if extra is not None else ""))
+        rows.append([f"{w.key}: peak RSS of the process, MiB" + (" (training's own)" if w.mode == "train" else "")]
+                    + memory)
+        rate = ctx.sgemm["peak_gflops"]["2"] if ctx.sgemm else None
+        if w.mode == "train":
+            cells = []
+            for lib in columns:
+                achieved = achieved_gflops(w, value_of(ctx, w, lib))
+                cells.append(f"{number(achieved)} ({100 * achieved / rate:.0f} %)" if achieved and rate
+                             else number(achieved))
+            rows.append([f"{w.key}: GFLOP/s (of the 2-thread sgemm rate)"] + cells)
+            bound = sgemm_bound_seconds(ctx, w)
+            title = f"{w.key}: time ÷ the sgemm bound" + (f" ({bound:.2f} s)" if bound else "")
+            rows.append([title]
+                        + [f"{value / bound:.2f}" if bound and (value := value_of(ctx, w, lib)) else "—"
+                           for lib in columns])
+    header = [""] + [label_of(ctx, lib) for lib in columns]
+    text = table(header, rows)
+    if torch:
+        settings = [f"{w.key} with {_setting_of(ctx, torch, w)}" for w in chosen]
+        text += ("\n\nPyTorch ran " + "; ".join(settings) + ": the fastest of the settings it timed just before "
+                 "(see Set-up). GFLOP/s: the count of Hardware use below over each library's time.")
+    return text
+
+
+def _setting_of(ctx, torch, workload):
+    for run in runs_of(ctx, workload, torch):
+        result = run.result
+        if "format" in result:
+            return (f"{result['threads']} thread{'s' if result['threads'] > 1 else ''}, {result['format']} "
+                    f"format, mkldnn {'on' if result.get('mkldnn') else 'off'}")
+    return "no successful run"
+
+
 # --- hardware ---------------------------------------------------------------------------------------------------
 
 def achieved_gflops(workload, value):
@@ -298,10 +357,14 @@ def hardware_section(ctx):
     lines.append(table(header, rows))
     lines.append("")
     lines.append("FLOPs counted: forward 2·b·in·out per layer, weight gradient 2·b·in·out per layer, input delta "
-                 "2·b·in·out per layer but the first (activations and updates not counted). The sgemm bound is "
+                 "2·b·in·out per layer but the first (activations and updates not counted). A convolution of F "
+                 "filters over K = channels × window area inputs at P output positions counts as in·out = F·K·P: "
+                 "forward 2·F·K·P per sample, backward twice that but for the first layer (no input delta); "
+                 "pooling, the copies into patch rows (im2col) and back are not counted. The sgemm bound is "
                  f"that count for {TRAINING_SAMPLES} samples at the 2-thread rate of the 1024³ product. The last "
                  "column times OpenBLAS on exactly the products of a training step at the workload's batch size, "
-                 "nothing else; small batches keep it above the bound.")
+                 "nothing else (for a convolution: its im2col products, batch × positions rows of K values); "
+                 "small batches keep it above the bound.")
     return "\n".join(lines)
 
 
@@ -384,8 +447,11 @@ def notes_section(ctx):
         if reason:
             lines.append(f"- {lib.label}: not run: {reason}.")
             continue
+        skipped = [w.key for w in ctx.workloads if not lib.supports(w)]
+        if skipped and lib not in ctx.nerves:
+            lines.append(f"- {lib.label}: not run on {', '.join(skipped)} (no convolution layers).")
         for w in ctx.workloads:
-            note = lib.note(w)
+            note = lib.note(w) if lib.supports(w) else ""
             if note:
                 lines.append(f"- {lib.label}, {w.key}: {note}.")
     failures = ctx.measurements.failures
@@ -399,6 +465,9 @@ def render(ctx):
     s = ctx.settings
     scope = (f"{s.training_samples} training samples per epoch (times scaled to 60k)" if s.quick
              else "60000 training samples")
+    if any(w.samples for w in ctx.workloads):
+        scope += "".join(f"; {w.key}: {w.run_samples(s)} samples, scaled to 60k" for w in ctx.workloads
+                         if w.samples)
     parts = [
         "## Nerve beside its peers",
         "",
@@ -408,16 +477,19 @@ def render(ctx):
         "",
         comparison_table(ctx),
         "",
-        "Nerve ÷ peer, the median over runs taken side by side (for A–C below 1 means Nerve is faster, for D "
-        "above 1 means Nerve is faster):",
+        "Nerve ÷ peer, the median over runs taken side by side (for times below 1 means Nerve is faster, for "
+        "samples/s above 1 means Nerve is faster):",
         "",
         ratio_table(ctx),
         "",
         "Workloads:",
     ]
     parts += [f"- {w.key}: {w.description}." for w in ctx.workloads]
-    parts += ["", "### Targets", "", speed_targets(ctx), "", thread_targets(ctx),
-              "", "### Beside a busy process", "", contention_section(ctx),
+    parts += ["", "### Targets", "", speed_targets(ctx), "", thread_targets(ctx)]
+    convolutional = cnn_section(ctx)
+    if convolutional:
+        parts += ["", "### Convolutional network beside PyTorch", "", convolutional]
+    parts += ["", "### Beside a busy process", "", contention_section(ctx),
               "", "### Hardware use", "", hardware_section(ctx), "", "### Accuracy", "", accuracy_section(ctx),
               "", "### Memory", "", memory_section(ctx), "", "### Allocations", "", allocation_section(ctx),
               "", "### Set-up", "", notes_section(ctx), "",

@@ -1,4 +1,4 @@
-"""Runs workloads A–D through Nerve and its peers, interleaved, and reports medians, ratios, targets, memory
+"""Runs workloads A–F through Nerve and its peers, interleaved, and reports medians, ratios, targets, memory
 and GFLOP/s.
 
 Each library runs each workload in a process of its own, so its peak resident memory (from wait4) is its
@@ -6,6 +6,11 @@ own. Nerve runs with 1 and with 2 threads just before every peer run of the same
 FANN, Nerve 2, Nerve 1, numpy, ...), and each ratio Nerve ÷ peer is the median of those neighbouring pairs,
 which keeps slow drifts of the machine out of it. Then training (B and A) runs again, Nerve with 1 and
 with 2 threads, while one other process keeps a core busy.
+
+The convolutional workloads (E, F) run beside PyTorch only, the one peer with such layers. Before any run, one
+PyTorch process times its thread counts, memory formats and mkldnn setting on a few mini-batches and
+single-sample calls of the convolutional network, and PyTorch's measured runs of E and F then use the fastest
+setting (E: 1 or 2 threads; F: 1 thread, as Nerve).
 
     python3 run.py --build build --data ../build/data [--quick] [--repetitions 3] [--out results.md]
 """
@@ -53,13 +58,13 @@ class Settings:
 class Run:
     """One process: its parsed RESULT, peak resident memory and the value it contributes to the tables."""
 
-    def __init__(self, result, max_rss_mib, wall_seconds, settings):
+    def __init__(self, result, max_rss_mib, wall_seconds, settings, workload):
         self.result = result
         self.max_rss_mib = max_rss_mib
         self.wall_seconds = wall_seconds
         if result["mode"] == "train":
-            # Seconds per epoch of the full 60k set (scaled when --quick trains on a subset).
-            scale = TRAINING_SAMPLES / settings.training_samples
+            # Seconds per epoch of the full 60k set (scaled when the run trains on a subset).
+            scale = TRAINING_SAMPLES / workload.run_samples(settings)
             self.value = statistics.median(result["seconds"]) * scale
         elif result["mode"] == "latency":
             self.value = result["median_us"]
@@ -102,7 +107,14 @@ def describe(run, workload):
 def measure_sgemm(settings):
     """sgemm_floor's RESULT (OpenBLAS with the environment as it is), or None."""
     command = [os.path.join(settings.build, "sgemm_floor"), f"n={TRAINING_SAMPLES}"]
-    command += [f"{w.key}={w.batch}:" + ",".join(map(str, w.sizes)) for w in WORKLOADS if w.mode == "train"]
+    for w in WORKLOADS:
+        if w.mode != "train":
+            continue
+        if w.layers:  # each weighted layer as one product of (batch × positions) rows, in im2col form
+            command.append(f"{w.key}={w.batch}/" + ",".join(f"{w.batch * rows}x{n_in}x{n_out}"
+                                                            for rows, n_in, n_out in w.gemm_shapes()))
+        else:
+            command.append(f"{w.key}={w.batch}:" + ",".join(map(str, w.sizes)))
     if not os.path.exists(command[0]):
         print("sgemm_floor not built: no sgemm figures", file=sys.stderr)
         return None
@@ -146,7 +158,7 @@ class Measurements:
             self.failures.append(f"{workload.key} {library.label}: " + " | ".join(tail))
             print(f"{label}: FAILED: {' | '.join(tail)}", file=sys.stderr)
             return None
-        run = Run(result, rss, wall, settings)
+        run = Run(result, rss, wall, settings, workload)
         if record:
             self.runs[workload.key][library.key].append(run)
         print(f"{label}: {describe(run, workload)} ({wall:.1f} s)", file=sys.stderr, flush=True)
@@ -160,8 +172,9 @@ def run_side_by_side(measurements, settings, workloads, nerves, peers):
     groups = 0
     for repetition in range(settings.repetitions):
         for workload in workloads:
-            for peer in peers or [None]:
-                order = nerves if groups % 2 == 0 else nerves[::-1]
+            its_nerves = [nerve for nerve in nerves if nerve.supports(workload)]
+            for peer in [peer for peer in peers if peer.supports(workload)] or [None]:
+                order = its_nerves if groups % 2 == 0 else its_nerves[::-1]
                 groups += 1
                 values = {}
                 for library in list(order) + ([peer] if peer else []):
@@ -169,12 +182,30 @@ def run_side_by_side(measurements, settings, workloads, nerves, peers):
                     run = measurements.run(library, workload, settings, label)
                     if run is not None:
                         values[library.key] = run.value
-                for nerve in nerves:
+                for nerve in its_nerves:
                     if peer and nerve.key in values and peer.key in values:
                         measurements.pairs[workload.key].setdefault((nerve.key, peer.key), []).append(
                             values[nerve.key] / values[peer.key])
                 if one is not two and one.key in values and two.key in values:
                     measurements.scaling[workload.key].append(values[two.key] / values[one.key])
+
+
+def tune_torch(settings, workloads, peers):
+    """Times PyTorch's settings for the workloads marked tune_torch in one process of its own; its measured runs
+    of those workloads then use the fastest (Torch.choose)."""
+    torch = next((peer for peer in peers if peer.key == "torch"), None)
+    tuned = [w for w in workloads if w.tune_torch]
+    if torch is None or not tuned:
+        return
+    result, _, wall, tail = run_process(torch.tune_command(tuned, settings), HERE)
+    if result is None:
+        print(f"PyTorch tuning: FAILED: {' | '.join(tail)}", file=sys.stderr)
+        return
+    for workload in tuned:
+        torch.choose(workload, result)
+        chosen = torch.chosen.get(workload.key)
+        if chosen:
+            print(f"PyTorch tuning, {workload.key}: {chosen} ({wall:.1f} s)", file=sys.stderr, flush=True)
 
 
 SPINNER = [sys.executable, "-c", "while True: pass"]
@@ -251,9 +282,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", default="build", help="directory holding nerve_bench, fann_bench, sgemm_floor")
     parser.add_argument("--data", default="../build/data", help="directory holding the Fashion-MNIST IDX files")
-    parser.add_argument("--quick", action="store_true", help="one repetition, 20k samples, one epoch per run")
+    parser.add_argument("--quick", action="store_true",
+                        help="one repetition, 20k samples (E: 3k), one epoch per run")
     parser.add_argument("--repetitions", type=int, default=0)
-    parser.add_argument("--workloads", default="ABCD")
+    parser.add_argument("--workloads", default="ABCDEF")
     parser.add_argument("--libraries", default=",".join(lib.key for lib in libraries.PEERS),
                         help="peers to run beside Nerve (Nerve always runs)")
     parser.add_argument("--no-contention", action="store_true", help="skip the runs beside a busy process")
@@ -288,6 +320,7 @@ def main():
     sgemm = measure_sgemm(settings)
 
     measurements = Measurements(workloads, chosen)
+    tune_torch(settings, workloads, peers)
     run_side_by_side(measurements, settings, workloads, nerves, peers)
     if not args.no_contention:
         run_under_contention(measurements, settings, workloads, nerves)

@@ -146,10 +146,12 @@ def main():
     class Settings:
         build = os.path.abspath(args.build)
         data = os.path.abspath(args.data)
-        training_samples = 0
+        quick = False
+        training_samples = 0  # all 60k, or the workload's own subset (E)
         epochs = args.epochs
 
     command = libraries.Nerve(args.threads).command(workload, Settings) + ["evaluate=0"]
+    command = [f"epochs={args.epochs}" if arg.startswith("epochs=") else arg for arg in command]
     with tempfile.TemporaryDirectory() as directory:
         perf_data = os.path.join(directory, "perf.data")
         record = subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", str(args.frequency),

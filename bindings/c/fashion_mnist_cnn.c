@@ -1,0 +1,424 @@
+/*
+ * fashion_mnist_cnn.c — trains a convolutional network on Fashion-MNIST clothing images with Nerve.
+ *
+ * The network is built layer by layer with nerve_create_layers:
+ *
+ *   1×28×28 image → conv 32 filters 5×5, SAME padding, ReLU → max-pool 2×2 → conv 64 filters 5×5, SAME, ReLU
+ *                 → max-pool 2×2 → dense 128 ReLU → dense 10 softmax, with the log-likelihood cost
+ *
+ * and trained with Adam (learning rate 0.001, mini-batches of 64) on the 60000 training images. After every
+ * epoch the progress callback prints the running training accuracy, the accuracy on the test images and the
+ * epoch's time; at the end the program predicts the test images and prints their accuracy and the total
+ * training time. Ctrl-C stops training after the current epoch and still reports on the test set.
+ *
+ * Images are rows of channels × height × width floats, channel-major within a row, so the pixels of an IDX
+ * file (row after row) are already in the order Nerve reads a 1-channel image in.
+ *
+ *   fashion_mnist_cnn [--data DIR] [--epochs 3] [--threads 2] [--quick] [--seed 1] [--min-accuracy X]
+ *   fashion_mnist_cnn --help
+ *
+ * A full run takes a few minutes per epoch on two cores; --quick trains on 4000 images for one epoch and
+ * tests on 2000, in seconds.
+ */
+#include "idx.h"
+
+#include <nerve.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLASSES 10
+#define QUICK_TRAIN 4000 /* --quick: training images */
+#define QUICK_TEST 2000  /* --quick: test images */
+
+/* Samples as Nerve wants them: pixels scaled to [0, 1], labels one-hot. */
+typedef struct dataset {
+    int64_t n;
+    int32_t shape[3]; /* channels, height, width of one image */
+    float *x;         /* n × (channels · height · width) */
+    float *y;         /* n × CLASSES */
+    uint8_t *labels;  /* n class numbers */
+} dataset;
+
+typedef struct settings {
+    const char *data_dir;
+    int32_t epochs;
+    int32_t threads;
+    uint64_t seed;
+    int quick;
+    double min_accuracy; /* exit with status 2 below this test accuracy */
+} settings;
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_interrupt(int signal_number)
+{
+    (void)signal_number;
+    interrupted = 1;
+}
+
+/* A Nerve call failed: say which, and why in the library's words. */
+static int failed(const char *what, nerve_status status)
+{
+    fprintf(stderr, "fashion_mnist_cnn: %s: %s (%s)\n", what, nerve_last_error(), nerve_status_string(status));
+    return -1;
+}
+
+/* ---- command line ------------------------------------------------------------------------------------------ */
+
+static void usage(FILE *stream)
+{
+    fputs("usage: fashion_mnist_cnn [options]\n"
+          "  --data DIR          directory of the un-gzipped IDX files (default: $NERVE_DATA)\n"
+          "  --epochs N          passes over the training images (default 3)\n"
+          "  --threads N         threads the library may use (default 2; results do not change)\n"
+          "  --quick             train on the first 4000 images for one epoch, test on the first 2000\n"
+          "  --seed N            initial weights and shuffling (default 1)\n"
+          "  --min-accuracy X    exit with status 2 if the test accuracy is below X\n",
+          stream);
+}
+
+static int parse_long(const char *text, long min, long max, long *value)
+{
+    char *end;
+    long parsed;
+    errno = 0;
+    parsed = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || parsed < min || parsed > max)
+        return -1;
+    *value = parsed;
+    return 0;
+}
+
+/* Returns 0 to go on, 1 after --help, -1 on a bad command line. */
+static int parse_settings(int argc, char **argv, settings *cfg)
+{
+    int i, epochs_given = 0;
+    long number;
+
+    cfg->data_dir = getenv("NERVE_DATA");
+    cfg->epochs = 3;
+    cfg->threads = 2;
+    cfg->seed = 1;
+    cfg->quick = 0;
+    cfg->min_accuracy = 0.0;
+    for (i = 1; i < argc; i++) {
+        const char *option = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int ok = 1;
+
+        if (strcmp(option, "--help") == 0 || strcmp(option, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        }
+        if (strcmp(option, "--quick") == 0) {
+            cfg->quick = 1;
+            continue;
+        }
+        if (value == NULL) {
+            fprintf(stderr, "fashion_mnist_cnn: %s needs a value (see --help)\n", option);
+            return -1;
+        }
+        i++;
+        if (strcmp(option, "--data") == 0) {
+            cfg->data_dir = value;
+        } else if (strcmp(option, "--epochs") == 0) {
+            ok = parse_long(value, 1, 1000, &number) == 0;
+            cfg->epochs = (int32_t)number;
+            epochs_given = 1;
+        } else if (strcmp(option, "--threads") == 0) {
+            ok = parse_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
+            cfg->threads = (int32_t)number;
+        } else if (strcmp(option, "--seed") == 0) {
+            ok = parse_long(value, 0, INT32_MAX, &number) == 0;
+            cfg->seed = (uint64_t)number;
+        } else if (strcmp(option, "--min-accuracy") == 0) {
+            char *end;
+            cfg->min_accuracy = strtod(value, &end);
+            ok = end != value && *end == '\0' && cfg->min_accuracy >= 0.0 && cfg->min_accuracy <= 1.0;
+        } else {
+            fprintf(stderr, "fashion_mnist_cnn: unknown option %s (see --help)\n", option);
+            return -1;
+        }
+        if (!ok) {
+            fprintf(stderr, "fashion_mnist_cnn: bad value for %s: %s\n", option, value);
+            return -1;
+        }
+    }
+    if (cfg->quick && !epochs_given)
+        cfg->epochs = 1;
+    if (cfg->data_dir == NULL) {
+        fputs("fashion_mnist_cnn: no data directory: pass --data DIR or set NERVE_DATA\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- data -------------------------------------------------------------------------------------------------- */
+
+static void free_dataset(dataset *data)
+{
+    free(data->x);
+    free(data->y);
+    free(data->labels);
+    memset(data, 0, sizeof *data);
+}
+
+/* Reads "<dir>/<prefix>-images-idx3-ubyte" and "<dir>/<prefix>-labels-idx1-ubyte", keeping the first `limit`
+ * samples (0: all), as 1-channel images. */
+static int load_split(const char *dir, const char *prefix, int64_t limit, dataset *out)
+{
+    char path[4096], error[512];
+    idx_images images = {0};
+    idx_labels labels = {0};
+    int64_t i, k, pixels;
+    int result = -1;
+
+    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte", dir, prefix);
+    if (idx_read_images(path, &images, error, sizeof error) != 0) {
+        fprintf(stderr, "fashion_mnist_cnn: %s\n", error);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", dir, prefix);
+    if (idx_read_labels(path, &labels, error, sizeof error) != 0) {
+        fprintf(stderr, "fashion_mnist_cnn: %s\n", error);
+        goto done;
+    }
+    if (labels.count != images.count) {
+        fprintf(stderr, "fashion_mnist_cnn: %s: %ld images but %ld labels\n", prefix, (long)images.count,
+                (long)labels.count);
+        goto done;
+    }
+
+    out->n = limit > 0 && limit < images.count ? limit : images.count;
+    out->shape[0] = 1;
+    out->shape[1] = images.rows;
+    out->shape[2] = images.cols;
+    pixels = (int64_t)images.rows * images.cols;
+    out->x = malloc((size_t)(out->n * pixels) * sizeof(float));
+    out->y = calloc((size_t)(out->n * CLASSES), sizeof(float));
+    out->labels = malloc((size_t)out->n);
+    if (out->x == NULL || out->y == NULL || out->labels == NULL) {
+        fputs("fashion_mnist_cnn: out of memory\n", stderr);
+        free_dataset(out);
+        goto done;
+    }
+    for (i = 0; i < out->n; i++) {
+        if (labels.labels[i] >= CLASSES) {
+            fprintf(stderr, "fashion_mnist_cnn: %s: label %d of sample %ld is not a class\n", prefix,
+                    labels.labels[i], (long)i);
+            free_dataset(out);
+            goto done;
+        }
+        for (k = 0; k < pixels; k++)
+            out->x[i * pixels + k] = images.pixels[i * pixels + k] / 255.0f;
+        out->labels[i] = labels.labels[i];
+        out->y[i * CLASSES + labels.labels[i]] = 1.0f;
+    }
+    result = 0;
+
+done:
+    idx_free_images(&images);
+    idx_free_labels(&labels);
+    return result;
+}
+
+/* ---- the network ------------------------------------------------------------------------------------------- */
+
+/* Zero-initialised specs: every field a kind does not use must stay 0. Strides left at 0 take the defaults,
+ * 1 for a convolution and the window's extent for pooling. */
+static nerve_layer_spec convolution(int32_t filters, int32_t window)
+{
+    nerve_layer_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.kind = NERVE_LAYER_CONV2D;
+    spec.units = filters;
+    spec.window_height = spec.window_width = window;
+    spec.padding = NERVE_PADDING_SAME; /* the output keeps the input's height and width */
+    spec.activation = NERVE_ACT_RELU;
+    return spec;
+}
+
+static nerve_layer_spec max_pool(int32_t window)
+{
+    nerve_layer_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.kind = NERVE_LAYER_MAX_POOL2D;
+    spec.window_height = spec.window_width = window;
+    return spec;
+}
+
+static nerve_layer_spec dense(int32_t units, int32_t activation)
+{
+    nerve_layer_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.kind = NERVE_LAYER_DENSE; /* reads the image before it as one vector: no flatten layer needed */
+    spec.units = units;
+    spec.activation = activation;
+    return spec;
+}
+
+static nerve_status create_network(const int32_t input_shape[3], uint64_t seed, nerve_net **net)
+{
+    const nerve_layer_spec layers[] = {
+        convolution(32, 5), max_pool(2),  /* 32×28×28, then 32×14×14 */
+        convolution(64, 5), max_pool(2),  /* 64×14×14, then 64×7×7 */
+        dense(128, NERVE_ACT_RELU), dense(CLASSES, NERVE_ACT_SOFTMAX),
+    };
+    const int32_t n_layers = (int32_t)(sizeof layers / sizeof layers[0]);
+    return nerve_create_layers(net, input_shape, layers, n_layers, sizeof layers[0], NERVE_COST_LOG_LIKELIHOOD,
+                               seed);
+}
+
+/* Prints each layer as the library reports it: kind, output shape and activation. */
+static void describe(const nerve_net *net)
+{
+    int32_t layer, kind, input[3], output[3];
+    nerve_layer_spec spec;
+
+    for (layer = 0; layer < nerve_layer_count(net); layer++) {
+        if (nerve_layer_shape(net, layer, &kind, input, output) != NERVE_OK ||
+            nerve_get_layer_spec(net, layer, &spec, sizeof spec) != NERVE_OK)
+            continue;
+        if (layer == 0)
+            printf("input %dx%dx%d\n", (int)input[0], (int)input[1], (int)input[2]);
+        printf("  %-11s", nerve_enum_name(NERVE_ENUM_LAYER, kind));
+        if (kind != NERVE_LAYER_DENSE)
+            printf(" %dx%d", (int)spec.window_height, (int)spec.window_width);
+        if (kind == NERVE_LAYER_CONV2D)
+            printf(" %s", nerve_enum_name(NERVE_ENUM_PADDING, spec.padding));
+        if (kind == NERVE_LAYER_DENSE)
+            printf(" -> %d", (int)output[0]); /* a vector of n values has the shape n×1×1 */
+        else
+            printf(" -> %dx%dx%d", (int)output[0], (int)output[1], (int)output[2]);
+        if (kind == NERVE_LAYER_DENSE || kind == NERVE_LAYER_CONV2D)
+            printf(" %s", nerve_enum_name(NERVE_ENUM_ACTIVATION, spec.activation));
+        printf("\n");
+    }
+    printf("%lld parameters, %s cost\n", (long long)nerve_parameter_count(net),
+           nerve_enum_name(NERVE_ENUM_COST, nerve_cost(net)));
+}
+
+/* ---- training and testing ---------------------------------------------------------------------------------- */
+
+typedef struct progress {
+    int32_t epochs;
+    double seconds;
+} progress;
+
+static int32_t report_epoch(const nerve_epoch_report *report, void *user_data)
+{
+    progress *totals = user_data;
+    totals->epochs = report->epoch;
+    totals->seconds += report->seconds;
+    printf("epoch %2d  train accuracy %.4f (running)  test accuracy %.4f  %7.2f s\n", (int)report->epoch,
+           report->train_accuracy, report->eval_accuracy, report->seconds);
+    return interrupted; /* non-zero stops training cleanly after this epoch */
+}
+
+static int32_t argmax(const float *values, int32_t n)
+{
+    int32_t best = 0, i;
+    for (i = 1; i < n; i++) {
+        if (values[i] > values[best])
+            best = i;
+    }
+    return best;
+}
+
+int main(int argc, char **argv)
+{
+    settings cfg;
+    dataset train = {0}, test = {0};
+    nerve_net *net = NULL;
+    nerve_train_options opts;
+    nerve_status status;
+    progress totals = {0, 0.0};
+    float *outputs = NULL;
+    int64_t i, correct = 0;
+    double accuracy;
+    int exit_code = EXIT_FAILURE, parsed;
+
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines appear as they come */
+    parsed = parse_settings(argc, argv, &cfg);
+    if (parsed != 0)
+        return parsed > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    if (strcmp(nerve_version(), NERVE_VERSION_STRING) != 0)
+        fprintf(stderr, "fashion_mnist_cnn: warning: built with nerve.h %s, running with libnerve %s\n",
+                NERVE_VERSION_STRING, nerve_version());
+
+    if (load_split(cfg.data_dir, "train", cfg.quick ? QUICK_TRAIN : 0, &train) != 0 ||
+        load_split(cfg.data_dir, "t10k", cfg.quick ? QUICK_TEST : 0, &test) != 0)
+        goto done;
+    printf("data: %ld training and %ld test images of %dx%d pixels\n", (long)train.n, (long)test.n,
+           (int)train.shape[1], (int)train.shape[2]);
+
+    if ((status = create_network(train.shape, cfg.seed, &net)) != NERVE_OK) {
+        failed("create the network", status);
+        goto done;
+    }
+    describe(net);
+    /* Predict and evaluate use this count; training takes opts.threads (0 would mean this one as well). */
+    if ((status = nerve_set_threads(net, cfg.threads)) != NERVE_OK) {
+        failed("set threads", status);
+        goto done;
+    }
+
+    nerve_train_options_init(&opts);
+    opts.epochs = cfg.epochs;
+    opts.batch_size = 64;
+    opts.optimizer = NERVE_OPTIMIZER_ADAM;
+    opts.learning_rate = 0.001f;
+    opts.monitor_training = NERVE_MONITOR_RUNNING; /* training accuracy as the mini-batches go: free */
+    opts.threads = cfg.threads;
+    opts.progress = report_epoch;
+    opts.user_data = &totals;
+    printf("training for %d epoch%s: Adam, learning rate %g, batch %d, %d thread%s, seed %lu\n",
+           (int)opts.epochs, opts.epochs == 1 ? "" : "s", opts.learning_rate, (int)opts.batch_size,
+           (int)cfg.threads, cfg.threads == 1 ? "" : "s", (unsigned long)cfg.seed);
+    signal(SIGINT, on_interrupt);
+    /* The test images double as evaluation data: the callback then reports their accuracy every epoch. */
+    status = nerve_train(net, train.x, train.y, train.n, test.x, test.y, test.n, &opts);
+    signal(SIGINT, SIG_DFL);
+    if (status == NERVE_STOPPED) {
+        printf("stopped after epoch %d\n", (int)totals.epochs);
+    } else if (status != NERVE_OK) {
+        failed("train", status);
+        goto done;
+    }
+
+    /* Class probabilities of every test image; the predicted class is the most probable one. */
+    outputs = malloc((size_t)(test.n * CLASSES) * sizeof(float));
+    if (outputs == NULL) {
+        fputs("fashion_mnist_cnn: out of memory\n", stderr);
+        goto done;
+    }
+    if ((status = nerve_predict(net, test.x, test.n, outputs, test.n * CLASSES)) != NERVE_OK) {
+        failed("predict", status);
+        goto done;
+    }
+    for (i = 0; i < test.n; i++)
+        correct += argmax(outputs + i * CLASSES, CLASSES) == test.labels[i];
+    accuracy = (double)correct / (double)test.n;
+    printf("test accuracy %.4f on %ld images; training took %.1f s (%d epoch%s, evaluation included)\n", accuracy,
+           (long)test.n, totals.seconds, (int)totals.epochs, totals.epochs == 1 ? "" : "s");
+
+    if (accuracy < cfg.min_accuracy) {
+        fprintf(stderr, "fashion_mnist_cnn: test accuracy %.4f is below the required %.4f\n", accuracy,
+                cfg.min_accuracy);
+        exit_code = 2;
+        goto done;
+    }
+    exit_code = EXIT_SUCCESS;
+
+done:
+    free(outputs);
+    nerve_free(net);
+    free_dataset(&train);
+    free_dataset(&test);
+    return exit_code;
+}
