@@ -1,5 +1,6 @@
 /* Memory stays flat over many create / train / predict / save / load / free cycles of a tiny network, failed
- * calls (which set the error message) included.
+ * calls (which set the error message) included. Every tenth cycle also runs a tiny convolutional network
+ * (convolution, max and mean pooling) through the same life, with refused layer specs and a refused model.
  *
  *   leak_cycles CYCLES [MAX_GROWTH_KB]
  *
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "layer_specs.h"
 
 static long resident_kb(void)
 {
@@ -61,6 +63,53 @@ static int cycle(int i)
     return bad;
 }
 
+/* 1×5×5 → conv 2 × 2×2 SAME ReLU → 2×5×5 → max 2×2 → 2×2×2 → conv 2 × 2×2 tanh → 2×1×1 → mean 1×1 → dense 2. */
+static int cnn_cycle(int i)
+{
+    int bad = 0;
+    const int32_t shape[3] = {1, 5, 5};
+    nerve_layer_spec layers[5] = {conv_layer(2, 2, 2, 1, NERVE_PADDING_SAME, NERVE_ACT_RELU),
+                                  pool_layer(NERVE_LAYER_MAX_POOL2D, 2, 2, 0),
+                                  conv_layer(2, 2, 2, 0, NERVE_PADDING_VALID, NERVE_ACT_TANH),
+                                  pool_layer(NERVE_LAYER_MEAN_POOL2D, 1, 1, 0),
+                                  dense_layer(2, NERVE_ACT_SOFTMAX)};
+    nerve_net *net = NULL, *copy = NULL;
+    if (CREATE_LAYERS(&net, shape, layers, 5, NERVE_COST_LOG_LIKELIHOOD, (uint64_t)i) != NERVE_OK)
+        return 1;
+    float x[4 * 25], y[4 * 2] = {1, 0, 0, 1, 1, 0, 0, 1};
+    for (int k = 0; k < 4 * 25; k++)
+        x[k] = (float)((k * 7 + i) % 11) / 10.0f;
+    nerve_train_options opts;
+    nerve_train_options_init(&opts);
+    opts.epochs = 2;
+    opts.batch_size = 2;
+    opts.dropout = 0.1f;
+    opts.optimizer = i % 20 ? NERVE_OPTIMIZER_ADAM : NERVE_OPTIMIZER_SGD;
+    opts.monitor_training = i % 3;
+    bad += nerve_train(net, x, y, 4, x, y, 4, &opts) != NERVE_OK;
+    float out[8], cost, accuracy;
+    bad += nerve_predict(net, x, 4, out, 8) != NERVE_OK;
+    bad += nerve_evaluate(net, x, y, 4, &cost, &accuracy) != NERVE_OK;
+    nerve_layer_spec spec;
+    bad += nerve_get_layer_spec(net, 2, &spec, sizeof spec) != NERVE_OK;
+    unsigned char buffer[1024];
+    size_t size = 0, written = 0;
+    bad += nerve_serialized_size(net, &size) != NERVE_OK || size > sizeof buffer;
+    bad += nerve_save_to_memory(net, buffer, sizeof buffer, &written) != NERVE_OK;
+    bad += nerve_load_from_memory(buffer, written, &copy) != NERVE_OK;
+    bad += nerve_predict(copy, x, 4, out, 8) != NERVE_OK;
+    buffer[20] = 36; /* the first record's size: a convolution's is 56 */
+    bad += nerve_load_from_memory(buffer, written, &(nerve_net *){NULL}) != NERVE_E_FORMAT;
+    layers[2].window_height = 3; /* does not fit the 2×2 left by the pooling */
+    bad += CREATE_LAYERS(&(nerve_net *){NULL}, shape, layers, 5, NERVE_COST_LOG_LIKELIHOOD, 1) != NERVE_E_SIZE;
+    layers[1].units = 1;
+    bad += CREATE_LAYERS(&(nerve_net *){NULL}, shape, layers, 5, NERVE_COST_LOG_LIKELIHOOD, 1) != NERVE_E_INVALID;
+    bad += nerve_last_error()[0] == '\0';
+    nerve_free(copy);
+    nerve_free(net);
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -76,6 +125,8 @@ int main(int argc, char **argv)
         if (i == warm)
             warm_kb = resident_kb();
         misbehaved += cycle(i);
+        if (i % 10 == 0)
+            misbehaved += cnn_cycle(i);
     }
     long end_kb = resident_kb();
     CHECK(misbehaved == 0, "%d calls returned an unexpected status over %d cycles", misbehaved, cycles);

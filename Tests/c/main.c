@@ -21,6 +21,8 @@ static const struct {
     {"hostile", test_hostile},         {"divergence", test_divergence},
     {"failed_save", test_failed_save}, {"threads", test_threads},
     {"model_v1", test_model_v1},       {"invariance", test_invariance},
+    {"cnn", test_cnn},                 {"cnn_hostile", test_cnn_hostile},
+    {"cnn_threads", test_cnn_threads},
 };
 enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
 

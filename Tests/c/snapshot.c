@@ -10,18 +10,21 @@ int snapshot_take(const nerve_net *net, net_snapshot *snap)
     if (snap->layers <= 0 || snap->layers > 64)
         return -1;
     size_t total = 0;
+    int64_t counts[64][2];
     for (int32_t l = 0; l < snap->layers; l++) {
         int32_t *s = snap->shape[l];
-        if (nerve_layer_info(net, l, &s[0], &s[1], &s[2]) != NERVE_OK)
+        if (nerve_layer_info(net, l, &s[0], &s[1], &s[2]) != NERVE_OK ||
+            nerve_layer_parameter_count(net, l, &counts[l][0], &counts[l][1]) != NERVE_OK || counts[l][0] < 0 ||
+            counts[l][1] < 0)
             return -1;
-        total += (size_t)s[0] * (size_t)s[1] + (size_t)s[1];
+        total += (size_t)(counts[l][0] + counts[l][1]);
     }
-    snap->params = malloc(total * sizeof(float));
+    snap->params = malloc(total ? total * sizeof(float) : 1);
     if (!snap->params)
         return -1;
     size_t at = 0;
     for (int32_t l = 0; l < snap->layers; l++) {
-        int64_t nw = (int64_t)snap->shape[l][0] * snap->shape[l][1], nb = snap->shape[l][1];
+        int64_t nw = counts[l][0], nb = counts[l][1];
         if (nerve_get_layer(net, l, snap->params + at, nw, snap->params + at + nw, nb) != NERVE_OK) {
             snapshot_free(snap);
             return -1;

@@ -1,4 +1,5 @@
-/* A copy of every weight and bias of a network (through nerve_get_layer), to compare networks bit for bit. */
+/* A copy of every weight and bias of a network (through nerve_layer_parameter_count and nerve_get_layer), to
+ * compare networks bit for bit; pooling layers contribute their shapes only. */
 #ifndef NERVE_TEST_SNAPSHOT_H
 #define NERVE_TEST_SNAPSHOT_H
 
@@ -8,7 +9,7 @@
 
 typedef struct {
     int32_t layers;
-    int32_t shape[64][3]; /* inputs, outputs, activation of each layer (first 64 layers) */
+    int32_t shape[64][3]; /* values in, values out, activation of each layer (at most 64 layers) */
     float *params;        /* layer by layer: weights then biases */
     size_t count;
 } net_snapshot;

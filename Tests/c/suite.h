@@ -17,5 +17,8 @@ void test_threads(void);
 void test_model_v1(void);
 void test_invariance(void);
 void test_execution(void);
+void test_cnn(void);
+void test_cnn_hostile(void);
+void test_cnn_threads(void);
 
 #endif

@@ -374,15 +374,17 @@ static const struct {
     {NERVE_ENUM_OPTIMIZER, "optimizer", 2, {"sgd", "adam"}, {NERVE_OPTIMIZER_SGD, NERVE_OPTIMIZER_ADAM}},
     {NERVE_ENUM_MONITOR, "monitor", 3, {"none", "running", "full"},
      {NERVE_MONITOR_NONE, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL}},
-    {NERVE_ENUM_LAYER, "layer", 1, {"dense"}, {NERVE_LAYER_DENSE}},
+    {NERVE_ENUM_LAYER, "layer", 4, {"dense", "conv2d", "max_pool2d", "mean_pool2d"},
+     {NERVE_LAYER_DENSE, NERVE_LAYER_CONV2D, NERVE_LAYER_MAX_POOL2D, NERVE_LAYER_MEAN_POOL2D}},
+    {NERVE_ENUM_PADDING, "padding", 2, {"valid", "same"}, {NERVE_PADDING_VALID, NERVE_PADDING_SAME}},
 };
 enum { ENUMS = sizeof enums / sizeof enums[0] };
 
 static void enum_names(void)
 {
     CHECK(NERVE_ENUM_ACTIVATION == 0 && NERVE_ENUM_COST == 1 && NERVE_ENUM_INIT == 2 && NERVE_ENUM_OPTIMIZER == 3 &&
-              NERVE_ENUM_MONITOR == 4 && NERVE_ENUM_LAYER == 5,
-          "the NERVE_ENUM_* constants are not 0 .. 5");
+              NERVE_ENUM_MONITOR == 4 && NERVE_ENUM_LAYER == 5 && NERVE_ENUM_PADDING == 6,
+          "the NERVE_ENUM_* constants are not 0 .. 6");
     for (int e = 0; e < ENUMS; e++) {
         for (int i = 0; i < enums[e].count; i++) {
             const char *name = nerve_enum_name(enums[e].enumeration, enums[e].values[i]);
@@ -403,7 +405,8 @@ static void enum_names(void)
         }
         /* Names are exact: no other case, prefixes, extensions, spaces or other enumerations' names. */
         const char *wrong[] = {"", "SIGMOID", "Sigmoid", "sig", "sigmoid ", " sigmoid", "sigmoidx", "leaky-relu",
-                               "QUADRATIC", "Adam", "dense\n", "log likelihood"};
+                               "QUADRATIC", "Adam", "dense\n", "log likelihood", "conv2D", "conv", "max-pool2d",
+                               "mean_pool", "VALID", "same "};
         for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
             int32_t value = -99;
             if (!CHECK_FAILS(nerve_enum_value(enums[e].enumeration, wrong[i], &value), INVALID))

@@ -50,6 +50,73 @@ float *fuzz_predict(const nerve_net *net, int rows)
     return out;
 }
 
+/* Output extent along one axis by nerve.h's formulas (valid: ⌊(n − k) / s⌋ + 1, same: ⌈n / s⌉); 0 if the
+ * window does not fit. */
+static int64_t extent(int64_t n, int64_t k, int64_t s, int32_t padding)
+{
+    if (n < 1 || k < 1 || s < 1)
+        return 0;
+    if (padding == NERVE_PADDING_SAME)
+        return (n + s - 1) / s;
+    return k <= n ? (n - k) / s + 1 : 0;
+}
+
+/* Layer l as nerve_layer_shape and nerve_get_layer_spec describe it agrees with nerve_layer_info, with the
+ * layer before it, with its own window and with nerve_layer_parameter_count; returns its parameter count. */
+static int64_t check_layer(const nerve_net *net, int32_t l, int32_t in_count, int32_t out_count, int32_t act,
+                           int32_t previous_out[3])
+{
+    int32_t kind = -1, in[3] = {0}, out[3] = {0};
+    nerve_layer_spec spec;
+    int64_t weights = -1, biases = -1;
+    nerve_status s1 = nerve_layer_shape(net, l, &kind, in, out);
+    nerve_status s2 = nerve_get_layer_spec(net, l, &spec, sizeof spec);
+    nerve_status s3 = nerve_layer_parameter_count(net, l, &weights, &biases);
+    if (s1 != NERVE_OK || s2 != NERVE_OK || s3 != NERVE_OK)
+        fuzz_fail("layer %d: layer_shape %d, get_layer_spec %d, layer_parameter_count %d: %s", l, s1, s2, s3,
+                  nerve_last_error());
+    if ((int64_t)in[0] * in[1] * in[2] != in_count || (int64_t)out[0] * out[1] * out[2] != out_count ||
+        spec.kind != kind || spec.activation != act)
+        fuzz_fail("layer %d: kind %d, %d×%d×%d → %d×%d×%d, activation %d disagree with layer_info %d → %d, %d", l,
+                  kind, in[0], in[1], in[2], out[0], out[1], out[2], spec.activation, in_count, out_count, act);
+    if (l > 0 && memcmp(in, previous_out, sizeof in) != 0)
+        fuzz_fail("layer %d reads %d×%d×%d, the layer before writes %d×%d×%d", l, in[0], in[1], in[2],
+                  previous_out[0], previous_out[1], previous_out[2]);
+    memcpy(previous_out, out, sizeof in);
+    int64_t expected_weights, expected_biases;
+    if (kind == NERVE_LAYER_DENSE) {
+        if (spec.units != out[0] || out[1] != 1 || out[2] != 1 || spec.window_height || spec.window_width ||
+            spec.stride_height || spec.stride_width || spec.padding)
+            fuzz_fail("dense layer %d: units %d, output %d×%d×%d, window fields %d %d %d %d %d", l, spec.units, out[0],
+                      out[1], out[2], spec.window_height, spec.window_width, spec.stride_height, spec.stride_width,
+                      spec.padding);
+        expected_weights = (int64_t)in_count * out_count;
+        expected_biases = out_count;
+    } else if (kind == NERVE_LAYER_CONV2D || kind == NERVE_LAYER_MAX_POOL2D || kind == NERVE_LAYER_MEAN_POOL2D) {
+        int pool = kind != NERVE_LAYER_CONV2D;
+        if (extent(in[1], spec.window_height, spec.stride_height, spec.padding) != out[1] ||
+            extent(in[2], spec.window_width, spec.stride_width, spec.padding) != out[2] ||
+            (spec.padding != NERVE_PADDING_VALID && spec.padding != NERVE_PADDING_SAME))
+            fuzz_fail("layer %d (kind %d): window %d×%d stride %d,%d padding %d on %d×%d gives %d×%d", l, kind,
+                      spec.window_height, spec.window_width, spec.stride_height, spec.stride_width, spec.padding, in[1],
+                      in[2], out[1], out[2]);
+        if (pool && (spec.units != 0 || out[0] != in[0] || spec.padding != NERVE_PADDING_VALID ||
+                     spec.activation != NERVE_ACT_LINEAR))
+            fuzz_fail("pooling layer %d: units %d, channels %d → %d, padding %d, activation %d", l, spec.units, in[0],
+                      out[0], spec.padding, spec.activation);
+        if (!pool && spec.units != out[0])
+            fuzz_fail("convolution layer %d: %d filters but %d output channels", l, spec.units, out[0]);
+        expected_weights = pool ? 0 : (int64_t)spec.units * in[0] * spec.window_height * spec.window_width;
+        expected_biases = pool ? 0 : spec.units;
+    } else {
+        fuzz_fail("layer %d has unknown kind %d", l, kind);
+    }
+    if (weights != expected_weights || biases != expected_biases)
+        fuzz_fail("layer %d (kind %d): %lld weights and %lld biases, expected %lld and %lld", l, kind,
+                  (long long)weights, (long long)biases, (long long)expected_weights, (long long)expected_biases);
+    return weights + biases;
+}
+
 /* The layers describe one chain from the input size to the output size. */
 static void check_shape(const nerve_net *net)
 {
@@ -59,18 +126,23 @@ static void check_shape(const nerve_net *net)
         fuzz_fail("loaded network with %d layers, %d inputs, %d outputs", layers, n_in, n_out);
     if (cost < NERVE_COST_QUADRATIC || cost > NERVE_COST_LOG_LIKELIHOOD)
         fuzz_fail("loaded network with cost %d", cost);
-    int32_t expected_in = n_in, last_act = -1;
+    int32_t expected_in = n_in, last_act = -1, previous_out[3] = {0};
+    int64_t parameters = 0;
     for (int32_t l = 0; l < layers; l++) {
         int32_t in = 0, out = 0, act = -1;
         nerve_status s = nerve_layer_info(net, l, &in, &out, &act);
         if (s != NERVE_OK || in != expected_in || out < 1 || act < NERVE_ACT_SIGMOID || act > NERVE_ACT_STEP)
             fuzz_fail("layer %d: status %d, %d → %d, activation %d (expected %d inputs)", l, s, in, out, act,
                       expected_in);
+        parameters += check_layer(net, l, in, out, act, previous_out);
         expected_in = out;
         last_act = act;
     }
     if (expected_in != n_out)
         fuzz_fail("the last layer gives %d outputs, the network reports %d", expected_in, n_out);
+    if (parameters != nerve_parameter_count(net))
+        fuzz_fail("the layers hold %lld parameters, nerve_parameter_count says %lld", (long long)parameters,
+                  (long long)nerve_parameter_count(net));
     if ((cost == NERVE_COST_CROSS_ENTROPY && last_act != NERVE_ACT_SIGMOID) ||
         (cost == NERVE_COST_LOG_LIKELIHOOD && last_act != NERVE_ACT_SOFTMAX))
         fuzz_fail("loaded a network pairing cost %d with output activation %d", cost, last_act);
@@ -80,21 +152,20 @@ static void check_shape(const nerve_net *net)
 static void check_parameters(const nerve_net *net)
 {
     for (int32_t l = 0; l < nerve_layer_count(net); l++) {
-        int32_t in = 0, out = 0;
-        nerve_layer_info(net, l, &in, &out, NULL);
-        int64_t nw = (int64_t)in * out;
-        if (nw > MAX_VALUES)
+        int64_t nw = 0, nb = 0;
+        nerve_layer_parameter_count(net, l, &nw, &nb);
+        if (nw + nb > MAX_VALUES)
             return;
-        float *w = malloc(sizeof(float) * (size_t)nw), *b = malloc(sizeof(float) * (size_t)out);
-        nerve_status s = nerve_get_layer(net, l, w, nw, b, out);
+        float *w = malloc(sizeof(float) * (size_t)(nw + 1)), *b = malloc(sizeof(float) * (size_t)(nb + 1));
+        nerve_status s = nerve_get_layer(net, l, w, nw, b, nb);
         if (s != NERVE_OK)
             fuzz_fail("get_layer %d returned %d: %s", l, s, nerve_last_error());
         for (int64_t i = 0; i < nw; i++)
             if (!isfinite(w[i]))
                 fuzz_fail("layer %d weight %lld is %g after loading", l, (long long)i, w[i]);
-        for (int32_t j = 0; j < out; j++)
+        for (int64_t j = 0; j < nb; j++)
             if (!isfinite(b[j]))
-                fuzz_fail("layer %d bias %d is %g after loading", l, j, b[j]);
+                fuzz_fail("layer %d bias %lld is %g after loading", l, (long long)j, b[j]);
         free(w);
         free(b);
     }

@@ -1,5 +1,6 @@
-/* What the fuzz harnesses check on every input that loads: the network is coherent, predicts, evaluates,
- * trains or refuses to cleanly, and survives a save/load round trip unchanged. A violation aborts, which
+/* What the fuzz harnesses check on every input that loads: the network is coherent (its layers' shapes,
+ * specifications, windows and parameter counts agree with each other and with nerve.h's formulas), predicts,
+ * evaluates, trains or refuses to cleanly, and survives a save/load round trip unchanged. A violation aborts, which
  * libFuzzer (or the replay driver) reports with the input. */
 #ifndef NERVE_FUZZ_COMMON_H
 #define NERVE_FUZZ_COMMON_H

@@ -9,11 +9,18 @@
  * P × f32 (per layer: weights row-major, then biases), u32 CRC-32 (zlib's) of every byte before it.
  *
  * Version 2 (little-endian): "NERVEnet", u32 version (2), u32 cost, u32 layer count L, then L self-sized
- * layer records: u32 record size in bytes (this one included; exactly 36 for a dense layer), u32 kind
- * (0 = dense), u32 activation, 3 × u32 input shape (channels, height, width), 3 × u32 output shape; then the
- * generator state, P and the parameters (weights outputs × inputs) and the CRC as in version 1. Each layer
- * reads the shape the previous one writes; every shape value is at least 1 and a shape holds at most 2^24
- * values. The v1 files stay in the corpus unchanged: they show that version 1 still loads.
+ * layer records: u32 record size in bytes (this one included), u32 kind (0 = dense, 1 = convolution, 2 = max
+ * pooling, 3 = mean pooling), u32 activation, 3 × u32 input shape (channels, height, width), 3 × u32 output
+ * shape; a dense record ends there (36 bytes), a convolution or pooling record goes on with u32 window height,
+ * window width, vertical stride, horizontal stride and padding (0 valid, 1 same): 56 bytes. Then the generator
+ * state, P and the parameters and the CRC as in version 1: a dense layer's weights outputs × inputs, a
+ * convolution's filters × channels × window height × window width, each followed by the biases (one per
+ * output, one per filter); pooling has none. Each layer reads the shape the previous one writes; every shape
+ * value is at least 1 and a shape holds at most 2^24 values; a dense layer writes a vector {n, 1, 1}; a
+ * windowed layer's output extents follow from its window as nerve.h gives them (valid: ⌊(n − k) / s⌋ + 1,
+ * same: ⌈n / s⌉), a convolution's channels are its filters, a pooling layer keeps the channels, takes valid
+ * padding only and has the linear activation. The v1 files stay in the corpus unchanged: they show that
+ * version 1 still loads.
  *
  * Run `make corpus` after changing this file, and commit the result. */
 #include <math.h>
@@ -284,9 +291,11 @@ static void damaged(const model *base)
 
 /* Version 2: self-sized layer records with input and output shapes. */
 
-enum { V2_MAX_LAYERS = 16, RECORD = 36 };
+enum { V2_MAX_LAYERS = 16, RECORD = 36, WINDOW_FIELDS = 20 };
 /* Offsets inside a record. */
 enum { R_SIZE = 0, R_KIND = 4, R_ACTIVATION = 8, R_INPUT = 12, R_OUTPUT = 24 };
+enum { R_WINDOW_HEIGHT = 36, R_WINDOW_WIDTH = 40, R_STRIDE_HEIGHT = 44, R_STRIDE_WIDTH = 48, R_PADDING = 52 };
+enum { KIND_DENSE = 0, KIND_CONV = 1, KIND_MAX = 2, KIND_MEAN = 3 };
 
 typedef struct {
     uint32_t c, h, w;
@@ -295,7 +304,9 @@ typedef struct {
 typedef struct {
     uint32_t size, kind, activation;
     shape in, out;
-    uint32_t pad; /* zero bytes written after the 36 of the record: a record that really is longer */
+    int windowed;       /* the window fields follow the 36 bytes */
+    uint32_t window[5]; /* height, width, vertical stride, horizontal stride, padding */
+    uint32_t pad;       /* zero bytes written after the record: a record that really is longer */
 } record;
 
 typedef struct {
@@ -331,6 +342,8 @@ static size_t encode2(const model2 *m, unsigned char *b)
         at = put32(b, at, r->activation);
         at = put_shape(b, at, r->in);
         at = put_shape(b, at, r->out);
+        for (int i = 0; r->windowed && i < 5; i++)
+            at = put32(b, at, r->window[i]);
         memset(b + at, 0, r->pad);
         at += r->pad;
     }
@@ -349,19 +362,28 @@ static size_t at_record(const model2 *m, uint32_t layer)
 {
     size_t at = 20;
     for (uint32_t l = 0; l < layer && l < V2_MAX_LAYERS; l++)
-        at += RECORD + m->layer[l].pad;
+        at += RECORD + (m->layer[l].windowed ? WINDOW_FIELDS : 0) + m->layer[l].pad;
     return at;
 }
 static size_t at_state2(const model2 *m) { return at_record(m, m->layer_count); }
 static size_t at_count2(const model2 *m) { return at_state2(m) + 32; }
 static size_t at_params2(const model2 *m) { return at_count2(m) + 8; }
 
-/* in·out + out per layer, in wrapping arithmetic of the given width (32 or 64 bits). */
+/* The parameters of every layer, in wrapping arithmetic of the given width (32 or 64 bits): in·out + out for a
+ * dense layer, F·C·kh·kw + F for a convolution of F filters over C channels, none for pooling. */
 static uint64_t wrapped_params(const model2 *m, int bits)
 {
     uint64_t total = 0, mask = bits == 32 ? 0xFFFFFFFFu : UINT64_MAX;
     for (uint32_t l = 0; l < m->layer_count; l++) {
-        uint64_t in = values(m->layer[l].in) & mask, out = values(m->layer[l].out) & mask;
+        const record *r = &m->layer[l];
+        if (r->kind == KIND_MAX || r->kind == KIND_MEAN)
+            continue;
+        if (r->kind == KIND_CONV) {
+            uint64_t filters = r->out.c, k = ((uint64_t)r->in.c * r->window[0] & mask) * r->window[1] & mask;
+            total = (total + ((filters * k) & mask) + filters) & mask;
+            continue;
+        }
+        uint64_t in = values(r->in) & mask, out = values(r->out) & mask;
         total = (total + ((in * out) & mask) + out) & mask;
     }
     return total;
@@ -391,18 +413,102 @@ static model2 make2(uint32_t cost, int layers, const shape *shapes, const uint32
     return m;
 }
 
+/* Output extent along one axis of n values for window k and stride s, by nerve.h's formulas; 0 if the window
+ * does not fit. */
+static uint32_t extent(uint32_t n, uint32_t k, uint32_t s, uint32_t padding)
+{
+    if (padding == 1)
+        return (n + s - 1) / s;
+    return k <= n ? (n - k) / s + 1 : 0;
+}
+
+static record dense_record(shape in, uint32_t units, uint32_t activation)
+{
+    return (record){.size = RECORD, .kind = KIND_DENSE, .activation = activation, .in = in, .out = {units, 1, 1}};
+}
+
+static record conv_record(shape in, uint32_t filters, uint32_t kh, uint32_t kw, uint32_t sh, uint32_t sw,
+                          uint32_t padding, uint32_t activation)
+{
+    shape out = {filters, extent(in.h, kh, sh, padding), extent(in.w, kw, sw, padding)};
+    return (record){.size = RECORD + WINDOW_FIELDS, .kind = KIND_CONV, .activation = activation, .in = in,
+                    .out = out, .windowed = 1, .window = {kh, kw, sh, sw, padding}};
+}
+
+static record pool_record(uint32_t kind, shape in, uint32_t kh, uint32_t kw, uint32_t sh, uint32_t sw)
+{
+    shape out = {in.c, extent(in.h, kh, sh, 0), extent(in.w, kw, sw, 0)};
+    return (record){.size = RECORD + WINDOW_FIELDS, .kind = kind, .activation = NERVE_ACT_LINEAR, .in = in,
+                    .out = out, .windowed = 1, .window = {kh, kw, sh, sw, 0}};
+}
+
+/* A valid model of the given records (each reading what the one before writes); parameters from a fixed
+ * stream. */
+static model2 make_records(uint32_t cost, int layers, const record *records, uint64_t seed)
+{
+    model2 m = {.version = 2, .cost = cost, .layer_count = (uint32_t)layers};
+    for (int l = 0; l < layers; l++)
+        m.layer[l] = records[l];
+    m.state[0] = 0x0123456789ABCDEFull ^ seed;
+    m.state[1] = 0xC0DEC0DEC0DEC0DEull;
+    m.state[2] = seed * 0x9E3779B97F4A7C15ull;
+    m.state[3] = 11;
+    set_params(&m, params_needed2(&m), seed);
+    return m;
+}
+
+/* The model's prediction for x, in double, from the definitions (../c/reference.c); returns the output count. */
+static int forward2(const model2 *m, const float *x, double *out)
+{
+    static double a[2][4096], p[4096];
+    for (size_t k = 0; k < m->stored_params; k++)
+        p[k] = m->params[k];
+    int cur = 0;
+    size_t at = 0;
+    for (uint64_t i = 0; i < values(m->layer[0].in); i++)
+        a[0][i] = x[i];
+    for (uint32_t l = 0; l < m->layer_count; l++) {
+        const record *r = &m->layer[l];
+        double *in = a[cur], *next = a[1 - cur];
+        const uint32_t *w = r->window;
+        if (r->kind == KIND_DENSE) {
+            size_t n_in = values(r->in), n_out = values(r->out);
+            ref_dense(in, (int)n_in, p + at, p + at + n_in * n_out, (int)n_out, (int)r->activation, next);
+            at += n_in * n_out + n_out;
+        } else if (r->kind == KIND_CONV) {
+            size_t nw = (size_t)r->out.c * r->in.c * w[0] * w[1];
+            ref_conv2d(in, (int)r->in.c, (int)r->in.h, (int)r->in.w, p + at, p + at + nw, (int)r->out.c, (int)w[0],
+                       (int)w[1], (int)w[2], (int)w[3], (int)w[4], (int)r->activation, next);
+            at += nw + r->out.c;
+        } else {
+            ref_pool2d(in, (int)r->in.c, (int)r->in.h, (int)r->in.w, (int)w[0], (int)w[1], (int)w[2], (int)w[3],
+                       r->kind == KIND_MAX, next);
+        }
+        cur = 1 - cur;
+    }
+    int n = (int)values(m->layer[m->layer_count - 1].out);
+    memcpy(out, a[cur], sizeof(double) * (size_t)n);
+    return n;
+}
+
+/* Writes a valid model and its line of accepted.list: an input drawn from input_seed and the outputs computed
+ * here in double. */
 static void accept2(FILE *list, const char *name, const model2 *m, uint64_t input_seed)
 {
     unsigned char b[MAX_BYTES];
     write_file("accept", name, b, encode2(m, b));
-    uint32_t widths[V2_MAX_LAYERS + 1] = {(uint32_t)values(m->layer[0].in)}, acts[V2_MAX_LAYERS];
-    for (uint32_t l = 0; l < m->layer_count; l++) {
-        widths[l + 1] = (uint32_t)values(m->layer[l].out);
-        acts[l] = m->layer[l].activation;
-    }
     float x[64];
-    fill_uniform(x, widths[0], input_seed, -2, 2);
-    expect(list, name, m->params, (int)m->layer_count, widths, acts, x);
+    double out[64];
+    uint32_t n_in = (uint32_t)values(m->layer[0].in);
+    fill_uniform(x, n_in, input_seed, -2, 2);
+    int n_out = forward2(m, x, out);
+    fprintf(list, "accept/%s %u", name, n_in);
+    for (uint32_t k = 0; k < n_in; k++)
+        fprintf(list, " %.9g", x[k]);
+    fprintf(list, " %d", n_out);
+    for (int j = 0; j < n_out; j++)
+        fprintf(list, " %.9g", out[j]);
+    fprintf(list, "\n");
 }
 
 static void reject2(const char *name, const model2 *m)
@@ -495,7 +601,7 @@ static void damaged2(const model2 *base)
     edit2("v2-layer-count-one-too-many.nerve", base, AT_LAYERS, base->layer_count + 1);
     edit2("v2-layer-count-one-too-few.nerve", base, AT_LAYERS, base->layer_count - 1);
 
-    /* Record sizes other than a dense layer's 36. */
+    /* Record sizes other than a dense layer's 36 (base is a chain of dense layers). */
     edit2("v2-record-size-0.nerve", base, r0 + R_SIZE, 0);
     edit2("v2-record-size-4.nerve", base, r0 + R_SIZE, 4);
     edit2("v2-record-size-35.nerve", base, r0 + R_SIZE, 35);
@@ -520,15 +626,31 @@ static void damaged2(const model2 *base)
     m.layer[m.layer_count - 1].pad = 12;
     reject2("v2-last-record-size-48-with-48-bytes.nerve", &m);
 
-    /* Kinds and activations the format does not define. */
-    edit2("v2-layer-kind-1.nerve", base, r0 + R_KIND, 1);
-    edit2("v2-layer-kind-max.nerve", base, r0 + R_KIND, 0xFFFFFFFFu);
-    edit2("v2-second-layer-kind-1.nerve", base, r1 + R_KIND, 1);
+    /* A dense layer's 56-byte record (its size is 36, whatever follows). */
     m = *base;
-    m.layer[0].kind = 1;
+    m.layer[0].size = 56;
+    m.layer[0].pad = 20;
+    reject2("v2-dense-record-size-56-with-56-bytes.nerve", &m);
+
+    /* Kinds the format does not define, and windowed kinds on dense records. */
+    edit2("v2-layer-kind-4.nerve", base, r0 + R_KIND, 4);
+    edit2("v2-layer-kind-max.nerve", base, r0 + R_KIND, 0xFFFFFFFFu);
+    edit2("v2-dense-record-with-conv-kind.nerve", base, r0 + R_KIND, KIND_CONV);
+    edit2("v2-dense-record-with-max-pool-kind.nerve", base, r0 + R_KIND, KIND_MAX);
+    edit2("v2-second-dense-record-with-mean-pool-kind.nerve", base, r1 + R_KIND, KIND_MEAN);
+    m = *base;
+    m.layer[0].kind = KIND_CONV;
     m.layer[0].size = 48;
     m.layer[0].pad = 12;
-    reject2("v2-layer-kind-1-with-fields-of-its-own.nerve", &m);
+    reject2("v2-conv-kind-with-48-byte-record.nerve", &m);
+
+    /* A dense layer writes a vector: the same values as an image are refused. */
+    m = *base;
+    m.layer[0].out = m.layer[1].in = (shape){1, 2, 2};
+    reject2("v2-dense-output-1x2x2.nerve", &m);
+    m = *base;
+    m.layer[0].out = m.layer[1].in = (shape){1, 1, 4};
+    reject2("v2-dense-output-1x1x4.nerve", &m);
     edit2("v2-activation-7.nerve", base, r0 + R_ACTIVATION, 7);
     edit2("v2-activation-max.nerve", base, r0 + R_ACTIVATION, 0xFFFFFFFFu);
     edit2("v2-last-activation-7.nerve", base, last + R_ACTIVATION, 7);
@@ -553,9 +675,6 @@ static void damaged2(const model2 *base)
     s = m.layer[1].in;
     m.layer[1].in = (shape){s.w, s.c, s.h};
     reject2("v2-input-shape-same-count-other-arrangement.nerve", &m);
-    m = *base;
-    m.layer[1].in = (shape){(uint32_t)values(s), 1, 1};
-    reject2("v2-input-shape-flattened-previous-output.nerve", &m);
     m = *base;
     m.layer[m.layer_count - 1].in.w += 1;
     set_params(&m, params_needed2(&m), 5);
@@ -611,8 +730,8 @@ static void oversized2(void)
         {"v2-input-2p64-values-wraps-64-bits-to-0.nerve", {0x400000u, 0x200000u, 0x200000u}, {1, 1, 1}, 64},
         {"v2-input-max-cubed.nerve", {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu}, {1, 1, 1}, 64},
         /* Shapes within 2^24 values, but more parameters than 2^31 − 1. */
-        {"v2-layer-2p24-to-2p24.nerve", {1, 4096, 4096}, {4096, 1, 4096}, 64},
-        {"v2-layer-just-over-2p31-parameters.nerve", {46341, 1, 1}, {1, 1, 46341}, 64},
+        {"v2-layer-2p24-to-2p24.nerve", {1, 4096, 4096}, {1u << 24, 1, 1}, 64},
+        {"v2-layer-just-over-2p31-parameters.nerve", {46341, 1, 1}, {46341, 1, 1}, 64},
     };
     const uint32_t act[] = {NERVE_ACT_LINEAR};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -630,9 +749,195 @@ static void oversized2(void)
     reject2("v2-hidden-shape-wraps-32-bits-to-2.nerve", &m);
 
     /* Two layers within bounds whose parameters together pass 2^31 − 1. */
-    const shape two[] = {{1, 1, 1}, {1, 4096, 4096}, {1, 1, 127}};
+    const shape two[] = {{1, 1, 1}, {1u << 24, 1, 1}, {127, 1, 1}};
     m = make2(NERVE_COST_QUADRATIC, 2, two, acts, 321);
     reject2("v2-parameters-over-2p31-across-layers.nerve", &m);
+}
+
+/* Version 2 with convolution and pooling records. */
+static void cnn2(FILE *list)
+{
+    const uint32_t RELU = NERVE_ACT_RELU, TANH = NERVE_ACT_TANH, SIGMOID = NERVE_ACT_SIGMOID,
+                   LINEAR = NERVE_ACT_LINEAR, SOFTMAX = NERVE_ACT_SOFTMAX;
+    record r[8];
+
+    /* 1×6×6 → conv 2 × 3×3 ReLU → 2×4×4 → max 2×2 → 2×2×2 → dense 3 softmax: the base of the damage below. */
+    r[0] = conv_record((shape){1, 6, 6}, 2, 3, 3, 1, 1, 0, RELU);
+    r[1] = pool_record(KIND_MAX, r[0].out, 2, 2, 2, 2);
+    r[2] = dense_record(r[1].out, 3, SOFTMAX);
+    model2 base = make_records(NERVE_COST_LOG_LIKELIHOOD, 3, r, 401);
+    accept2(list, "v2-cnn-conv-relu-max-pool-dense-softmax.nerve", &base, 501);
+
+    /* 2×5×5 → conv 3 × 3×3 stride 2 SAME tanh → 3×3×3 → mean 2×2 stride 1 → 3×2×2 → conv 2 × 2×2 sigmoid
+     * → 2×1×1, the output, with cross-entropy. */
+    r[0] = conv_record((shape){2, 5, 5}, 3, 3, 3, 2, 2, 1, TANH);
+    r[1] = pool_record(KIND_MEAN, r[0].out, 2, 2, 1, 1);
+    r[2] = conv_record(r[1].out, 2, 2, 2, 1, 1, 0, SIGMOID);
+    model2 m = make_records(NERVE_COST_CROSS_ENTROPY, 3, r, 402);
+    accept2(list, "v2-cnn-same-stride-2-mean-pool-conv-sigmoid-output.nerve", &m, 502);
+
+    /* A kernel larger than its input, with SAME padding (two zeros on every side). */
+    r[0] = conv_record((shape){1, 3, 3}, 1, 5, 5, 1, 1, 1, LINEAR);
+    m = make_records(NERVE_COST_QUADRATIC, 1, r, 403);
+    accept2(list, "v2-cnn-kernel-5x5-on-3x3-same.nerve", &m, 503);
+
+    /* Pooling first, on three channels, a window that leaves the last column out. */
+    r[0] = pool_record(KIND_MAX, (shape){3, 4, 5}, 2, 2, 2, 2);
+    r[1] = dense_record(r[0].out, 2, LINEAR);
+    m = make_records(NERVE_COST_QUADRATIC, 2, r, 404);
+    accept2(list, "v2-cnn-max-pool-first-on-3x4x5.nerve", &m, 504);
+
+    /* Nothing to train: a mean pool alone, 5×5 by 2×2 windows (the last row and column left out). */
+    r[0] = pool_record(KIND_MEAN, (shape){1, 5, 5}, 2, 2, 2, 2);
+    m = make_records(NERVE_COST_QUADRATIC, 1, r, 405);
+    accept2(list, "v2-cnn-mean-pool-only-no-parameters.nerve", &m, 505);
+
+    /* Windows and strides that differ between the axes. */
+    r[0] = conv_record((shape){1, 7, 6}, 2, 3, 2, 2, 3, 0, NERVE_ACT_LEAKY_RELU);
+    r[1] = pool_record(KIND_MAX, r[0].out, 3, 1, 1, 1);
+    r[2] = dense_record(r[1].out, 2, SIGMOID);
+    m = make_records(NERVE_COST_CROSS_ENTROPY, 3, r, 406);
+    accept2(list, "v2-cnn-asymmetric-windows-and-strides.nerve", &m, 506);
+
+    /* A step convolution (loads and predicts; it cannot train). */
+    r[0] = conv_record((shape){1, 4, 4}, 1, 2, 2, 1, 1, 0, NERVE_ACT_STEP);
+    m = make_records(NERVE_COST_QUADRATIC, 1, r, 407);
+    accept2(list, "v2-cnn-step-convolution.nerve", &m, 507);
+
+    /* Strides longer than the windows: values no window reads (8 = 3 + 3 + 2: SAME adds no zeros here). */
+    r[0] = conv_record((shape){1, 8, 8}, 2, 2, 2, 3, 3, 1, TANH);
+    r[1] = pool_record(KIND_MEAN, r[0].out, 1, 1, 2, 2);
+    r[2] = dense_record(r[1].out, 1, LINEAR);
+    m = make_records(NERVE_COST_QUADRATIC, 3, r, 408);
+    accept2(list, "v2-cnn-strides-beyond-windows.nerve", &m, 508);
+
+    /* Two convolutions over three channels, then two dense layers. */
+    r[0] = conv_record((shape){3, 4, 4}, 4, 2, 2, 1, 1, 1, RELU);
+    r[1] = conv_record(r[0].out, 2, 3, 3, 1, 1, 0, TANH);
+    r[2] = pool_record(KIND_MAX, r[1].out, 2, 2, 2, 2);
+    r[3] = dense_record(r[2].out, 4, LINEAR);
+    r[4] = dense_record(r[3].out, 2, SOFTMAX);
+    m = make_records(NERVE_COST_LOG_LIKELIHOOD, 5, r, 409);
+    accept2(list, "v2-cnn-two-convolutions-two-dense.nerve", &m, 509);
+
+    /* Damage to the base, under a valid CRC unless the point is the length. Records: the convolution at r0,
+     * the pooling at r1, the dense layer at r2. */
+    unsigned char b[MAX_BYTES];
+    const size_t r0 = at_record(&base, 0), r1 = at_record(&base, 1), r2 = at_record(&base, 2);
+    size_t n = encode2(&base, b);
+    reject("v2-cnn-truncated-in-conv-window-fields.nerve", b, r0 + R_WINDOW_WIDTH + 2);
+    reject("v2-cnn-truncated-before-conv-padding.nerve", b, r0 + R_PADDING);
+    reject("v2-cnn-truncated-in-pool-padding.nerve", b, r1 + R_PADDING + 3);
+    reject("v2-cnn-truncated-after-pool-record.nerve", b, r2);
+    (void)n;
+
+    /* Record sizes. */
+    edit2("v2-cnn-conv-record-size-36.nerve", &base, r0 + R_SIZE, 36);
+    edit2("v2-cnn-conv-record-size-52.nerve", &base, r0 + R_SIZE, 52);
+    edit2("v2-cnn-conv-record-size-60.nerve", &base, r0 + R_SIZE, 60);
+    edit2("v2-cnn-conv-record-size-0.nerve", &base, r0 + R_SIZE, 0);
+    edit2("v2-cnn-conv-record-size-max.nerve", &base, r0 + R_SIZE, 0xFFFFFFFFu);
+    edit2("v2-cnn-pool-record-size-36.nerve", &base, r1 + R_SIZE, 36);
+    m = base;
+    m.layer[0].windowed = 0;
+    m.layer[0].size = RECORD;
+    reject2("v2-cnn-conv-record-without-window-fields.nerve", &m);
+    m = base;
+    m.layer[1].windowed = 0;
+    m.layer[1].size = RECORD;
+    reject2("v2-cnn-pool-record-without-window-fields.nerve", &m);
+    m = base;
+    m.layer[0].pad = 4;
+    reject2("v2-cnn-conv-record-size-56-followed-by-4-bytes.nerve", &m);
+    m.layer[0].size = 60;
+    reject2("v2-cnn-conv-record-size-60-with-60-bytes.nerve", &m);
+
+    /* Kinds. */
+    edit2("v2-cnn-conv-record-with-dense-kind.nerve", &base, r0 + R_KIND, KIND_DENSE);
+    edit2("v2-cnn-conv-record-with-max-pool-kind.nerve", &base, r0 + R_KIND, KIND_MAX);
+    edit2("v2-cnn-pool-record-with-conv-kind.nerve", &base, r1 + R_KIND, KIND_CONV);
+    edit2("v2-cnn-kind-4-with-56-bytes.nerve", &base, r1 + R_KIND, 4);
+
+    /* Windows that do not fit, zero, too long or with zero strides. */
+    edit2("v2-cnn-conv-kernel-7x3-on-6x6-valid.nerve", &base, r0 + R_WINDOW_HEIGHT, 7);
+    edit2("v2-cnn-max-pool-window-5-on-4.nerve", &base, r1 + R_WINDOW_WIDTH, 5);
+    edit2("v2-cnn-conv-window-height-0.nerve", &base, r0 + R_WINDOW_HEIGHT, 0);
+    edit2("v2-cnn-conv-window-width-0.nerve", &base, r0 + R_WINDOW_WIDTH, 0);
+    edit2("v2-cnn-max-pool-window-height-0.nerve", &base, r1 + R_WINDOW_HEIGHT, 0);
+    edit2("v2-cnn-conv-vertical-stride-0.nerve", &base, r0 + R_STRIDE_HEIGHT, 0);
+    edit2("v2-cnn-conv-horizontal-stride-0.nerve", &base, r0 + R_STRIDE_WIDTH, 0);
+    edit2("v2-cnn-max-pool-horizontal-stride-0.nerve", &base, r1 + R_STRIDE_WIDTH, 0);
+    edit2("v2-cnn-conv-stride-2p24-plus-1.nerve", &base, r0 + R_STRIDE_HEIGHT, (1u << 24) + 1);
+    edit2("v2-cnn-conv-stride-max.nerve", &base, r0 + R_STRIDE_WIDTH, 0xFFFFFFFFu);
+    edit2("v2-cnn-conv-window-max.nerve", &base, r0 + R_WINDOW_WIDTH, 0xFFFFFFFFu);
+    edit2("v2-cnn-max-pool-window-2p31.nerve", &base, r1 + R_WINDOW_HEIGHT, 0x80000000u);
+
+    /* Paddings. */
+    edit2("v2-cnn-conv-padding-2.nerve", &base, r0 + R_PADDING, 2);
+    edit2("v2-cnn-conv-padding-max.nerve", &base, r0 + R_PADDING, 0xFFFFFFFFu);
+    edit2("v2-cnn-max-pool-padding-same.nerve", &base, r1 + R_PADDING, 1);
+
+    /* Shapes that disagree with the windows or with each other. */
+    m = base;
+    m.layer[0].out.h = m.layer[1].in.h = 5;
+    reject2("v2-cnn-conv-output-height-5-for-3x3-on-6x6.nerve", &m);
+    edit2("v2-cnn-conv-same-padding-with-valid-output.nerve", &base, r0 + R_PADDING, 1);
+    edit2("v2-cnn-conv-stride-2-with-stride-1-output.nerve", &base, r0 + R_STRIDE_HEIGHT, 2);
+    m = base;
+    m.layer[1].window[2] = m.layer[1].window[3] = 1;
+    reject2("v2-cnn-max-pool-stride-1-with-stride-2-output.nerve", &m);
+    m = base;
+    m.layer[1].out.c = m.layer[2].in.c = 3;
+    set_params(&m, params_needed2(&m), 411);
+    reject2("v2-cnn-max-pool-output-3-channels-from-2-parameters-to-match.nerve", &m);
+    m = base;
+    m.layer[0].out.c = m.layer[1].in.c = m.layer[1].out.c = m.layer[2].in.c = 3;
+    reject2("v2-cnn-conv-3-output-channels-parameters-for-2-filters.nerve", &m);
+    m = base;
+    m.layer[2].in = (shape){8, 1, 1};
+    reject2("v2-cnn-dense-input-flattened-pool-output.nerve", &m);
+    m = base;
+    m.layer[1].in = (shape){4, 2, 4};
+    reject2("v2-cnn-pool-input-same-count-other-arrangement.nerve", &m);
+
+    /* One-layer models whose products pass the limits or wrap: each declares (and holds, when small) the
+     * parameters a reader computing in wrapping arithmetic of that width would expect. */
+    static const struct {
+        const char *name;
+        uint32_t kind;
+        shape in;
+        uint32_t filters, kh, kw, padding;
+        int bits;
+    } big[] = {
+        {"v2-cnn-conv-input-1x65536x65536-wraps-32-bits-to-0.nerve", KIND_CONV, {1, 65536, 65536}, 1, 1, 1, 0, 32},
+        {"v2-cnn-conv-input-2p64-values-wraps-64-bits-to-0.nerve", KIND_CONV, {1u << 21, 1u << 21, 1u << 22}, 1, 1, 1,
+         0, 64},
+        {"v2-cnn-max-pool-input-wraps-32-bits-to-2.nerve", KIND_MAX, {3, 0x55555556u, 1}, 0, 1, 1, 0, 32},
+        {"v2-cnn-conv-kernel-weights-2p32-wrap-32-bits-to-0.nerve", KIND_CONV, {65536, 1, 1}, 1, 256, 256, 1, 32},
+        {"v2-cnn-conv-window-2p24x2p24-same.nerve", KIND_CONV, {1, 1, 1}, 1, 1u << 24, 1u << 24, 1, 64},
+        {"v2-cnn-conv-window-max-squared-same.nerve", KIND_CONV, {1, 1, 1}, 1, 0xFFFFFFFFu, 0xFFFFFFFFu, 1, 64},
+        {"v2-cnn-conv-patch-matrix-over-2p26-values.nerve", KIND_CONV, {1, 1024, 1024}, 1, 64, 64, 0, 64},
+        {"v2-cnn-conv-2p31-weights-2p24-filters-over-128-channels.nerve", KIND_CONV, {128, 1, 1}, 1u << 24, 1, 1, 0,
+         64},
+        {"v2-cnn-conv-output-2p25-values.nerve", KIND_CONV, {1, 2, 1}, 1u << 24, 1, 1, 1, 64},
+        {"v2-cnn-conv-2p24-plus-1-filters.nerve", KIND_CONV, {1, 1, 1}, (1u << 24) + 1, 1, 1, 0, 64},
+    };
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        record one = big[i].kind == KIND_CONV
+                         ? conv_record(big[i].in, big[i].filters, big[i].kh, big[i].kw, 1, 1, big[i].padding, LINEAR)
+                         : pool_record(big[i].kind, big[i].in, big[i].kh, big[i].kw, 1, 1);
+        m = make_records(NERVE_COST_QUADRATIC, 1, &one, 420 + i);
+        set_params(&m, wrapped_params(&m, big[i].bits), 420 + i);
+        reject2(big[i].name, &m);
+    }
+
+    /* Costs and output layers that do not go together. */
+    r[0] = conv_record((shape){1, 4, 4}, 2, 3, 3, 1, 1, 0, RELU);
+    m = make_records(NERVE_COST_CROSS_ENTROPY, 1, r, 430);
+    reject2("v2-cnn-relu-conv-output-with-cross-entropy.nerve", &m);
+    r[1] = pool_record(KIND_MAX, r[0].out, 2, 2, 2, 2);
+    m = make_records(NERVE_COST_LOG_LIKELIHOOD, 2, r, 431);
+    reject2("v2-cnn-max-pool-output-with-log-likelihood.nerve", &m);
 }
 
 static void version2(FILE *list)
@@ -644,28 +949,29 @@ static void version2(FILE *list)
     model2 sigmoid = make2(NERVE_COST_CROSS_ENTROPY, 2, sig_shapes, sig_acts, 101);
     accept2(list, "v2-sigmoid-2-2-1-cross-entropy.nerve", &sigmoid, 201);
 
-    const shape soft_shapes[] = {{3, 2, 2}, {1, 1, 4}};
+    /* A dense layer reads any shape as its vector and writes a vector {n, 1, 1}. */
+    const shape soft_shapes[] = {{3, 2, 2}, {4, 1, 1}};
     const uint32_t soft_acts[] = {NERVE_ACT_SOFTMAX};
     model2 softmax = make2(NERVE_COST_LOG_LIKELIHOOD, 1, soft_shapes, soft_acts, 102);
-    accept2(list, "v2-softmax-3x2x2-to-1x1x4-log-likelihood.nerve", &softmax, 202);
+    accept2(list, "v2-softmax-3x2x2-to-4-log-likelihood.nerve", &softmax, 202);
 
-    const shape chain_shapes[] = {{1, 2, 2}, {2, 1, 2}, {1, 4, 1}, {2, 2, 1}, {4, 1, 1}, {1, 1, 3}, {2, 1, 1}};
+    const shape chain_shapes[] = {{1, 2, 2}, {4, 1, 1}, {3, 1, 1}, {5, 1, 1}, {4, 1, 1}, {3, 1, 1}, {2, 1, 1}};
     const uint32_t chain_acts[] = {NERVE_ACT_RELU,   NERVE_ACT_LEAKY_RELU, NERVE_ACT_TANH,
                                    NERVE_ACT_LINEAR, NERVE_ACT_SOFTMAX,    NERVE_ACT_SIGMOID};
     model2 chain = make2(NERVE_COST_CROSS_ENTROPY, 6, chain_shapes, chain_acts, 103);
-    accept2(list, "v2-every-activation-chain-of-shapes.nerve", &chain, 203);
+    accept2(list, "v2-every-activation-chain-from-1x2x2.nerve", &chain, 203);
 
-    const shape step_shapes[] = {s2, {1, 3, 1}, s1};
+    const shape step_shapes[] = {s2, {3, 1, 1}, s1};
     const uint32_t step_acts[] = {NERVE_ACT_STEP, NERVE_ACT_LINEAR};
     model2 step = make2(NERVE_COST_QUADRATIC, 2, step_shapes, step_acts, 104);
     accept2(list, "v2-step-hidden-layer-quadratic.nerve", &step, 204);
 
-    const shape image_shapes[] = {{2, 3, 4}, {2, 2, 2}, {1, 1, 2}};
+    const shape image_shapes[] = {{2, 3, 4}, {8, 1, 1}, {2, 1, 1}};
     const uint32_t image_acts[] = {NERVE_ACT_SIGMOID, NERVE_ACT_TANH};
     model2 image = make2(NERVE_COST_QUADRATIC, 2, image_shapes, image_acts, 105);
     accept2(list, "v2-2x3x4-input-tanh-output-quadratic.nerve", &image, 205);
 
-    const shape sq_shapes[] = {{4, 1, 1}, {1, 1, 5}};
+    const shape sq_shapes[] = {{4, 1, 1}, {5, 1, 1}};
     const uint32_t sq_acts[] = {NERVE_ACT_SOFTMAX};
     model2 soft_quadratic = make2(NERVE_COST_QUADRATIC, 1, sq_shapes, sq_acts, 106);
     accept2(list, "v2-softmax-output-quadratic.nerve", &soft_quadratic, 206);
@@ -677,7 +983,7 @@ static void version2(FILE *list)
 
     shape deep_shapes[V2_MAX_LAYERS + 1];
     uint32_t deep_acts[V2_MAX_LAYERS];
-    static const shape cycle[] = {{3, 1, 1}, {1, 3, 1}, {1, 1, 3}, {2, 1, 1}, {1, 1, 2}, {1, 2, 1}};
+    static const shape cycle[] = {{3, 1, 1}, {2, 1, 1}, {4, 1, 1}, {3, 1, 1}, {1, 1, 1}, {2, 1, 1}};
     static const uint32_t act_cycle[] = {NERVE_ACT_TANH, NERVE_ACT_LEAKY_RELU, NERVE_ACT_SIGMOID, NERVE_ACT_LINEAR,
                                          NERVE_ACT_RELU};
     for (int l = 0; l <= V2_MAX_LAYERS; l++)
@@ -694,6 +1000,7 @@ static void version2(FILE *list)
 
     damaged2(&chain);
     oversized2();
+    cnn2(list);
 
     /* Cost/activation pairs the costs do not admit. */
     model2 m = softmax;
