@@ -131,12 +131,18 @@ void nerve_pool(const nerve_window_geometry *g, int max, const float *restrict i
 }
 
 /* The gradient of max_pool_2x2, without branches (which winner a window has is a coin toss the branch
- * predictor would lose half the time). Every value inside a window is written once; the rest are zeroed. */
+ * predictor would lose half the time). Every value is written once: inside a window its share, outside 0. */
 static void max_pool_gradient_2x2(const nerve_window_geometry *g, const float *restrict image,
                                   const float *restrict delta, float *restrict gradient) {
     const int64_t width = g->width, out_width = g->out_width, plane = g->height * width;
-    for (int64_t k = 0; k < g->channels * plane; k++) gradient[k] = 0;
     for (int64_t c = 0; c < g->channels; c++) {
+        /* An odd last row or column lies in no window. */
+        for (int64_t y = 2 * g->out_height; y < g->height; y++) {
+            for (int64_t x = 0; x < width; x++) gradient[(c * g->height + y) * width + x] = 0;
+        }
+        for (int64_t y = 0; y < 2 * g->out_height; y++) {
+            for (int64_t x = 2 * out_width; x < width; x++) gradient[(c * g->height + y) * width + x] = 0;
+        }
         for (int64_t oy = 0; oy < g->out_height; oy++, delta += out_width) {
             const int64_t start = (c * g->height + 2 * oy) * width;
             const float *restrict top = image + start, *restrict bottom = top + width;

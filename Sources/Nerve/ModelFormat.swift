@@ -9,7 +9,9 @@
 ///         3 × u32 input shape (channels, height, width), 3 × u32 output shape
 ///         then the fields of the kind: none for a dense layer (36 bytes); for convolution and pooling
 ///         (56 bytes) u32 window height, u32 window width, u32 vertical stride, u32 horizontal stride,
-///         u32 padding (0 valid, 1 same)
+///         u32 padding (0 valid, 1 same); a record must describe a layer the library can build (a dense
+///         layer writes a vector, n × 1 × 1; pooling has no activation and valid padding; a window's output
+///         shape is the one its input, window, strides and padding give)
 ///     4 × u64 generator state
 ///     u64 parameter count P, then P × f32 parameters (layer by layer: weights row-major, then biases)
 ///     u32 CRC-32 of every byte before it
