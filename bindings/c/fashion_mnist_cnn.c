@@ -3,10 +3,13 @@
  *
  * The network is built layer by layer with nerve_create_layers:
  *
- *   1×28×28 image → conv 32 filters 5×5, SAME padding, ReLU → max-pool 2×2 → conv 64 filters 5×5, SAME, ReLU
- *                 → max-pool 2×2 → dense 128 ReLU → dense 10 softmax, with the log-likelihood cost
+ *   1×28×28 image → conv 32 filters 5×5, ReLU → max-pool 2×2 → conv 64 filters 3×3, ReLU → max-pool 2×2
+ *                 → dense 128 ReLU → dense 10 softmax, with the log-likelihood cost
  *
- * and trained with Adam (learning rate 0.001, mini-batches of 64) on the 60000 training images. After every
+ * Its biases start at 0 (the library draws them from N(0, 1), as the notes do; with ReLU filters that leaves
+ * many units off or saturated at the start). It is trained with Adam on mini-batches of 64 of the 60000
+ * training images, at a learning rate of 0.001 for 4 epochs, then 0.0003 for 2 and 0.0001 for 1: the smaller
+ * steps at the end are worth about a point of test accuracy. After every
  * epoch the progress callback prints the running training accuracy, the accuracy on the test images and the
  * epoch's time; at the end the program predicts the test images and prints their accuracy and the total
  * training time. Ctrl-C stops training after the current epoch and still reports on the test set.
@@ -14,11 +17,11 @@
  * Images are rows of channels × height × width floats, channel-major within a row, so the pixels of an IDX
  * file (row after row) are already in the order Nerve reads a 1-channel image in.
  *
- *   fashion_mnist_cnn [--data DIR] [--epochs 3] [--threads 2] [--quick] [--seed 1] [--min-accuracy X]
+ *   fashion_mnist_cnn [--data DIR] [--epochs 7] [--threads 2] [--quick] [--seed 1] [--min-accuracy X]
  *   fashion_mnist_cnn --help
  *
- * A full run takes a few minutes per epoch on two cores; --quick trains on 4000 images for one epoch and
- * tests on 2000, in seconds.
+ * A full run takes two to three minutes on two cores; --quick trains on 4000 images for one epoch and tests
+ * on 2000, in seconds.
  */
 #include "idx.h"
 
@@ -74,7 +77,7 @@ static void usage(FILE *stream)
 {
     fputs("usage: fashion_mnist_cnn [options]\n"
           "  --data DIR          directory of the un-gzipped IDX files (default: $NERVE_DATA)\n"
-          "  --epochs N          passes over the training images (default 3)\n"
+          "  --epochs N          passes over the training images (default 7; the last 3 at smaller steps)\n"
           "  --threads N         threads the library may use (default 2; results do not change)\n"
           "  --quick             train on the first 4000 images for one epoch, test on the first 2000\n"
           "  --seed N            initial weights and shuffling (default 1)\n"
@@ -101,7 +104,7 @@ static int parse_settings(int argc, char **argv, settings *cfg)
     long number;
 
     cfg->data_dir = getenv("NERVE_DATA");
-    cfg->epochs = 3;
+    cfg->epochs = 7;
     cfg->threads = 2;
     cfg->seed = 1;
     cfg->quick = 0;
@@ -237,8 +240,7 @@ static nerve_layer_spec convolution(int32_t filters, int32_t window)
     memset(&spec, 0, sizeof spec);
     spec.kind = NERVE_LAYER_CONV2D;
     spec.units = filters;
-    spec.window_height = spec.window_width = window;
-    spec.padding = NERVE_PADDING_SAME; /* the output keeps the input's height and width */
+    spec.window_height = spec.window_width = window; /* VALID padding (0): the output shrinks by window − 1 */
     spec.activation = NERVE_ACT_RELU;
     return spec;
 }
@@ -265,13 +267,32 @@ static nerve_layer_spec dense(int32_t units, int32_t activation)
 static nerve_status create_network(const int32_t input_shape[3], uint64_t seed, nerve_net **net)
 {
     const nerve_layer_spec layers[] = {
-        convolution(32, 5), max_pool(2),  /* 32×28×28, then 32×14×14 */
-        convolution(64, 5), max_pool(2),  /* 64×14×14, then 64×7×7 */
+        convolution(32, 5), max_pool(2),  /* 32×24×24, then 32×12×12 */
+        convolution(64, 3), max_pool(2),  /* 64×10×10, then 64×5×5 */
         dense(128, NERVE_ACT_RELU), dense(CLASSES, NERVE_ACT_SOFTMAX),
     };
     const int32_t n_layers = (int32_t)(sizeof layers / sizeof layers[0]);
     return nerve_create_layers(net, input_shape, layers, n_layers, sizeof layers[0], NERVE_COST_LOG_LIKELIHOOD,
                                seed);
+}
+
+/* Sets every bias of the network to 0. */
+static nerve_status zero_biases(nerve_net *net)
+{
+    int32_t layer;
+    nerve_status status = NERVE_OK;
+
+    for (layer = 0; layer < nerve_layer_count(net) && status == NERVE_OK; layer++) {
+        int64_t weights, biases;
+        float *zeros;
+        if ((status = nerve_layer_parameter_count(net, layer, &weights, &biases)) != NERVE_OK || biases == 0)
+            continue;
+        if ((zeros = calloc((size_t)biases, sizeof(float))) == NULL)
+            return NERVE_E_NOMEM;
+        status = nerve_set_layer(net, layer, NULL, 0, zeros, biases);
+        free(zeros);
+    }
+    return status;
 }
 
 /* Prints each layer as the library reports it: kind, output shape and activation. */
@@ -306,17 +327,18 @@ static void describe(const nerve_net *net)
 /* ---- training and testing ---------------------------------------------------------------------------------- */
 
 typedef struct progress {
-    int32_t epochs;
+    int32_t epochs; /* over all training calls */
     double seconds;
 } progress;
 
 static int32_t report_epoch(const nerve_epoch_report *report, void *user_data)
 {
     progress *totals = user_data;
-    totals->epochs = report->epoch;
+    totals->epochs++;
     totals->seconds += report->seconds;
-    printf("epoch %2d  train accuracy %.4f (running)  test accuracy %.4f  %7.2f s\n", (int)report->epoch,
-           report->train_accuracy, report->eval_accuracy, report->seconds);
+    printf("epoch %2d  rate %.4f  train accuracy %.4f (running)  test accuracy %.4f  %7.2f s\n",
+           (int)totals->epochs, report->learning_rate, report->train_accuracy, report->eval_accuracy,
+           report->seconds);
     return interrupted; /* non-zero stops training cleanly after this epoch */
 }
 
@@ -361,6 +383,10 @@ int main(int argc, char **argv)
         failed("create the network", status);
         goto done;
     }
+    if ((status = zero_biases(net)) != NERVE_OK) {
+        failed("set the biases", status);
+        goto done;
+    }
     describe(net);
     /* Predict and evaluate use this count; training takes opts.threads (0 would mean this one as well). */
     if ((status = nerve_set_threads(net, cfg.threads)) != NERVE_OK) {
@@ -369,20 +395,27 @@ int main(int argc, char **argv)
     }
 
     nerve_train_options_init(&opts);
-    opts.epochs = cfg.epochs;
     opts.batch_size = 64;
     opts.optimizer = NERVE_OPTIMIZER_ADAM;
-    opts.learning_rate = 0.001f;
     opts.monitor_training = NERVE_MONITOR_RUNNING; /* training accuracy as the mini-batches go: free */
     opts.threads = cfg.threads;
     opts.progress = report_epoch;
     opts.user_data = &totals;
-    printf("training for %d epoch%s: Adam, learning rate %g, batch %d, %d thread%s, seed %lu\n",
-           (int)opts.epochs, opts.epochs == 1 ? "" : "s", opts.learning_rate, (int)opts.batch_size,
-           (int)cfg.threads, cfg.threads == 1 ? "" : "s", (unsigned long)cfg.seed);
+    printf("training for %d epoch%s: Adam, batch %d, %d thread%s, seed %lu\n", (int)cfg.epochs,
+           cfg.epochs == 1 ? "" : "s", (int)opts.batch_size, (int)cfg.threads, cfg.threads == 1 ? "" : "s",
+           (unsigned long)cfg.seed);
     signal(SIGINT, on_interrupt);
-    /* The test images double as evaluation data: the callback then reports their accuracy every epoch. */
-    status = nerve_train(net, train.x, train.y, train.n, test.x, test.y, test.n, &opts);
+    /* One training call per learning rate: the last epochs at 0.0003, then 0.0001. The test images double as
+     * evaluation data: the callback then reports their accuracy every epoch. */
+    status = NERVE_OK;
+    for (i = 0; i < 3 && status == NERVE_OK && totals.epochs < cfg.epochs; i++) {
+        static const float rates[3] = {0.001f, 0.0003f, 0.0001f};
+        const int32_t last_epoch_of[3] = {cfg.epochs - 3, cfg.epochs - 1, cfg.epochs};
+        opts.learning_rate = rates[i];
+        opts.epochs = (i == 0 ? (cfg.epochs > 3 ? cfg.epochs - 3 : 1) : last_epoch_of[i]) - totals.epochs;
+        if (opts.epochs >= 1)
+            status = nerve_train(net, train.x, train.y, train.n, test.x, test.y, test.n, &opts);
+    }
     signal(SIGINT, SIG_DFL);
     if (status == NERVE_STOPPED) {
         printf("stopped after epoch %d\n", (int)totals.epochs);
