@@ -132,7 +132,7 @@ void nerve_pool(const nerve_window_geometry *g, int max, const float *restrict i
 
 /* The gradient of max_pool_2x2, without branches (which winner a window has is a coin toss the branch
  * predictor would lose half the time). Every value is written once: inside a window its share, outside 0. */
-static void max_pool_gradient_2x2(const nerve_window_geometry *g, const float *restrict image,
+static void max_pool_gradient_2x2(const nerve_window_geometry *g, int rectified, const float *restrict image,
                                   const float *restrict delta, float *restrict gradient) {
     const int64_t width = g->width, out_width = g->out_width, plane = g->height * width;
     for (int64_t c = 0; c < g->channels; c++) {
@@ -156,7 +156,7 @@ static void max_pool_gradient_2x2(const nerve_window_geometry *g, const float *r
                 const int right_top = b > a, right_bottom = e > d;
                 const float upper = right_top ? b : a, lower = right_bottom ? e : d;
                 const int below = lower > upper, above = 1 - below;
-                const float v = delta[ox];
+                const float v = rectified & !((below ? lower : upper) > 0) ? 0 : delta[ox];
                 up[2 * ox] = (above & (1 - right_top)) ? v : 0;
                 up[2 * ox + 1] = (above & right_top) ? v : 0;
                 down[2 * ox] = (below & (1 - right_bottom)) ? v : 0;
@@ -166,14 +166,14 @@ static void max_pool_gradient_2x2(const nerve_window_geometry *g, const float *r
     }
 }
 
-void nerve_pool_gradient(const nerve_window_geometry *g, int max, const float *restrict image,
+void nerve_pool_gradient(const nerve_window_geometry *g, int max, int rectified, const float *restrict image,
                          const float *restrict out_gradient, float *restrict image_gradient) {
     const int64_t width = g->width, plane = g->height * width;
     const int64_t window_height = g->window_height, window_width = g->window_width;
     const int64_t step_down = g->stride_height * width, step_right = g->stride_width;
     const float area = (float)(window_height * window_width);
     if (max && window_height == 2 && window_width == 2 && g->stride_height == 2 && step_right == 2) {
-        max_pool_gradient_2x2(g, image, out_gradient, image_gradient);
+        max_pool_gradient_2x2(g, rectified, image, out_gradient, image_gradient);
         return;
     }
     for (int64_t k = 0; k < g->channels * plane; k++) image_gradient[k] = 0;
@@ -184,7 +184,8 @@ void nerve_pool_gradient(const nerve_window_geometry *g, int max, const float *r
             for (int64_t ox = 0; ox < g->out_width; ox++, delta++) {
                 const int64_t corner = start + ox * step_right;
                 if (max) {
-                    image_gradient[corner + window_argmax(image + corner, width, window_height, window_width)] += *delta;
+                    const int64_t best = corner + window_argmax(image + corner, width, window_height, window_width);
+                    image_gradient[best] += rectified && !(image[best] > 0) ? 0 : *delta;
                     continue;
                 }
                 const float share = *delta / area;

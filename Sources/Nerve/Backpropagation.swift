@@ -76,11 +76,12 @@ final class Backpropagation {
         for i in stride(from: last, through: 0, by: -1) {
             let layer = layers[i]
             let below = i > 0 ? deltas[i - 1].base : nil
+            let absorbed = i > 0 && masks[i - 1] == nil && layer.absorbsDerivative(of: layers[i - 1].activation)
             layer.backward(input: input(ofLayer: i), delta: deltas[i].base, rows: rows,
                            parameters: network.parameters(ofLayer: i), inputGradient: below,
-                           gradient: gradient.advanced(by: network.offsets[i]), memory: memory(ofLayer: i),
-                           team: team)
-            if let below {
+                           absorbing: absorbed ? layers[i - 1].activation : nil,
+                           gradient: gradient.advanced(by: network.offsets[i]), memory: memory(ofLayer: i), team: team)
+            if let below, !absorbed {
                 let previous = layers[i - 1]
                 if let mask = masks[i - 1]?.base {
                     for k in 0..<(rows * previous.outputs) { below[k] *= mask[k] }

@@ -67,7 +67,7 @@ package struct ConvolutionLayer: Layer {
 
     package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                           parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                          gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
+                          absorbing: Activation?, gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
         let groups = SampleGroups(rows: rows), slotSize = slotSize, scratch = memory.scratch, kept = memory.kept
         let patchCount = patch * positions, partialOffset = 2 * patchCount
         withUnsafePointer(to: geometry) { geometry in

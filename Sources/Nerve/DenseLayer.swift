@@ -24,7 +24,7 @@ package struct DenseLayer: Layer {
 
     package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                           parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                          gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
+                          absorbing: Activation?, gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
         if let inputGradient {
             MatrixProduct.inputGradient(delta, rows: rows, m: m, weights: parameters, k: k, into: inputGradient,
                                         team: team)

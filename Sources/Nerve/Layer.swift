@@ -23,11 +23,16 @@ package protocol Layer: Sendable {
                  into z: UnsafeMutablePointer<Float>, memory: LayerMemory, team: WorkerTeam?)
 
     /// Given δ = ∂C/∂z for `rows` samples, writes ∂C/∂input to `inputGradient` when asked (BP2 before the
-    /// previous layer's activation derivative), then hands this layer's parameter gradient summed over the
-    /// rows (BP3, BP4) to `gradient`. δ may be overwritten once ∂C/∂input is written.
+    /// previous layer's activation derivative, or after it when `absorbing` names that activation), then hands
+    /// this layer's parameter gradient summed over the rows (BP3, BP4) to `gradient`. δ may be overwritten
+    /// once ∂C/∂input is written.
     func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                   parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                  gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?)
+                  absorbing: Activation?, gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?)
+
+    /// Whether `backward` can apply the derivative of the layer below's activation itself, for less than the
+    /// separate pass over the layer below's values costs.
+    func absorbsDerivative(of activation: Activation) -> Bool
 }
 
 extension Layer {
@@ -37,6 +42,7 @@ extension Layer {
     package var activation: Activation { spec.activation }
     package func scratchCount(rows: Int) -> Int { 0 }
     package func keptCount(rows: Int) -> Int { 0 }
+    package func absorbsDerivative(of activation: Activation) -> Bool { false }
 }
 
 /// The memory a layer works in: scratch shared by all layers of a pass (one runs at a time), and, in

@@ -27,6 +27,10 @@ package struct PoolingLayer: Layer {
     package var fanIn: Int { spec.window.height * spec.window.width }
     package var multiplyAdds: Int { outputCount * fanIn }
 
+    /// ReLU′ below a max-pool matters only at each window's maximum, where the gradient goes: folding it in
+    /// saves a pass over the layer below's values (7 % of the benchmark CNN's training time).
+    package func absorbsDerivative(of activation: Activation) -> Bool { takesMaximum == 1 && activation == .relu }
+
     package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
                          into z: UnsafeMutablePointer<Float>, memory: LayerMemory, team: WorkerTeam?) {
         let groups = SampleGroups(rows: rows)
@@ -41,13 +45,13 @@ package struct PoolingLayer: Layer {
 
     package func backward(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>, rows: Int,
                           parameters: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                          gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
+                          absorbing: Activation?, gradient: GradientSink, memory: LayerMemory, team: WorkerTeam?) {
         guard let inputGradient else { return }
-        let groups = SampleGroups(rows: rows)
+        let groups = SampleGroups(rows: rows), rectified: Int32 = absorbing == .relu ? 1 : 0
         withUnsafePointer(to: geometry) { geometry in
             groups.forEach(workPerSample: 2 * multiplyAdds, team: team) { group in
                 for sample in groups.samples(of: group) {
-                    nerve_pool_gradient(geometry, takesMaximum, input + sample * inputCount, delta + sample * outputCount,
+                    nerve_pool_gradient(geometry, takesMaximum, rectified, input + sample * inputCount, delta + sample * outputCount,
                                         inputGradient + sample * inputCount)
                 }
             }

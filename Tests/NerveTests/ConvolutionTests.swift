@@ -67,7 +67,7 @@ import Testing
         let scratch = try FloatBuffer(count: layer.scratchCount(rows: 1))
         data.x.withUnsafeBufferPointer { x in
             layer.backward(input: x.baseAddress!, delta: &delta, rows: 1, parameters: network.parameters.base,
-                           inputGradient: &below, gradient: GradientSink(block: &sink), memory: LayerMemory(scratch: scratch.base), team: nil)
+                           inputGradient: &below, absorbing: nil, gradient: GradientSink(block: &sink), memory: LayerMemory(scratch: scratch.base), team: nil)
         }
         #expect(below == [1, 0, 0, -1, 3, 0, 0, -1, 2])
         #expect(sink == [6, 8, 12, 14, 2])
@@ -84,7 +84,7 @@ import Testing
         let scratch = try FloatBuffer(count: 1)
         x.withUnsafeBufferPointer { xs in
             layer.backward(input: xs.baseAddress!, delta: &d, rows: 1, parameters: network.parameters.base,
-                           inputGradient: &below, gradient: GradientSink(block: &unused), memory: LayerMemory(scratch: scratch.base), team: nil)
+                           inputGradient: &below, absorbing: nil, gradient: GradientSink(block: &unused), memory: LayerMemory(scratch: scratch.base), team: nil)
         }
         return (try network.predictions(data), below)
     }
@@ -134,6 +134,12 @@ import Testing
         let d = Shape(channels: 2, height: 5, width: 5)
         let p3 = try pool(.maxPool2D, d, 3, stride: 2)
         let c5 = try conv(p3.output, 2, 2, 2, stride: (1, 1), padding: .same, .linear)
+        // ReLU under max pooling: the pooling layer applies ReLU′ itself (2×2 windows and the general case).
+        let f = Shape(channels: 1, height: 9, width: 9)
+        let c7 = try conv(f, 3, 2, 2, .relu)
+        let p5 = try pool(.maxPool2D, c7.output, 2)
+        let c8 = try conv(p5.output, 2, 2, 2, padding: .same, .relu)
+        let p6 = try pool(.maxPool2D, c8.output, 3, stride: 1)
         let e = Shape(channels: 2, height: 5, width: 5)
         let c6 = try conv(e, 2, 4, 4, stride: (2, 2), padding: .same, .softmax)
         let p4 = try pool(.meanPool2D, c6.output, 2)
@@ -143,6 +149,7 @@ import Testing
             ([c3, c4, .dense(input: c4.output, outputs: 2, activation: .linear)], .quadratic),
             ([p3, c5, .dense(input: c5.output, outputs: 3, activation: .tanh)], .quadratic),
             ([c6, p4, .dense(input: p4.output, outputs: 2, activation: .sigmoid)], .quadratic),
+            ([c7, p5, c8, p6, .dense(input: p6.output, outputs: 3, activation: .softmax)], .logLikelihood),
         ]
     }
 
@@ -158,7 +165,7 @@ import Testing
                        outputs: outputs)
     }
 
-    @Test(arguments: 0..<5)
+    @Test(arguments: 0..<6)
     func backpropagationMatchesCentralDifferences(index: Int) throws {
         let (specs, cost) = try ConvolutionTests.architectures()[index]
         let network = try Network(specs: specs, cost: cost, seed: UInt64(40 + index))

@@ -44,8 +44,9 @@ NERVE_KERNEL_API void nerve_pool(const nerve_window_geometry *g, int max, const 
 /* Pooling gradient: image_gradient(c, y, x) is the sum, over the windows that contain (y, x) in row-major
  * window order, of the window's output gradient divided by its area (mean), or of the gradient itself where
  * (y, x) holds the window's maximum (max; on ties the first in row-major order takes it, the others get
- * nothing). */
-NERVE_KERNEL_API void nerve_pool_gradient(const nerve_window_geometry *g, int max, const float *image,
+ * nothing). With `rectified` (max only) the image holds ReLU outputs and the result is the gradient of their
+ * pre-activations: a window whose maximum is 0 passes nothing on, ReLU′ being 0 there. */
+NERVE_KERNEL_API void nerve_pool_gradient(const nerve_window_geometry *g, int max, int rectified, const float *image,
                                           const float *out_gradient, float *image_gradient);
 
 #ifdef __cplusplus
