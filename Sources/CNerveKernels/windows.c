@@ -10,14 +10,15 @@ static void inside_columns(const nerve_window_geometry *g, int64_t offset, int64
     *last = b;
 }
 
-void nerve_lower(const nerve_window_geometry *g, const float *restrict image, float *restrict patches) {
+void nerve_lower(const nerve_window_geometry *g, const float *restrict image, float *restrict patches,
+                 int64_t row_stride) {
     const int64_t width = g->width, out_height = g->out_height, out_width = g->out_width;
     const int64_t stride_height = g->stride_height, stride_width = g->stride_width;
-    const int64_t plane = g->height * width, positions = out_height * out_width;
+    const int64_t plane = g->height * width;
     float *row = patches;
     for (int64_t c = 0; c < g->channels; c++) {
         for (int64_t i = 0; i < g->window_height; i++) {
-            for (int64_t j = 0; j < g->window_width; j++, row += positions) {
+            for (int64_t j = 0; j < g->window_width; j++, row += row_stride) {
                 const int64_t offset = j - g->pad_left;
                 int64_t first, last;
                 inside_columns(g, offset, &first, &last);
@@ -66,6 +67,17 @@ void nerve_raise(const nerve_window_geometry *g, const float *restrict patches, 
                     }
                 }
             }
+        }
+    }
+}
+
+void nerve_side_by_side(int64_t rows, int64_t columns, int64_t count, const float *restrict source,
+                        int64_t source_step, float *restrict target) {
+    for (int64_t r = 0; r < rows; r++) {
+        for (int64_t k = 0; k < count; k++) {
+            const float *restrict from = source + k * source_step + r * columns;
+            float *restrict to = target + (r * count + k) * columns;
+            for (int64_t c = 0; c < columns; c++) to[c] = from[c];
         }
     }
 }

@@ -175,7 +175,7 @@ import Testing
         var random = SplitMix(state: UInt64(index))
         var candidate: Dataset?
         for _ in 0..<200 where candidate == nil {
-            let drawn = ConvolutionTests.data(for: network, count: 3, random: &random)
+            let drawn = ConvolutionTests.data(for: network, count: 19, random: &random)
             if reference.nearestKink(p, drawn) >= 2e-3 { candidate = drawn }
         }
         let data = try #require(candidate, "no inputs found away from kinks and ties")

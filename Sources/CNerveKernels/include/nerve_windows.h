@@ -30,8 +30,15 @@ typedef struct nerve_window_geometry {
     int64_t out_height, out_width;
 } nerve_window_geometry;
 
-/* Image → patch matrix (rows × out_height*out_width, row-major). */
-NERVE_KERNEL_API void nerve_lower(const nerve_window_geometry *g, const float *image, float *patches);
+/* Image → patch matrix (rows × out_height*out_width), row r starting at patches + r*row_stride (row_stride is
+ * at least out_height*out_width; larger when several samples' patch matrices lie side by side). */
+NERVE_KERNEL_API void nerve_lower(const nerve_window_geometry *g, const float *image, float *patches,
+                                  int64_t row_stride);
+
+/* Lays `count` row-major matrices of rows × columns (matrix k at source + k*source_step) side by side as one
+ * rows × (count*columns) matrix: row r of matrix k goes to target + r*count*columns + k*columns. */
+NERVE_KERNEL_API void nerve_side_by_side(int64_t rows, int64_t columns, int64_t count, const float *source,
+                                         int64_t source_step, float *target);
 
 /* Patch-matrix gradient → image gradient: each image value gets the sum of the patch entries that read it,
  * added in increasing (i, j) (the notes' full convolution of δ with the rotated kernels). */
