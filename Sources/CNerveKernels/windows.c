@@ -146,7 +146,7 @@ void nerve_pool(const nerve_window_geometry *g, int max, const float *restrict i
  * predictor would lose half the time). Every value is written once: inside a window its share, outside 0. */
 static void max_pool_gradient_2x2(const nerve_window_geometry *g, int rectified, const float *restrict image,
                                   const float *restrict delta, float *restrict gradient) {
-    const int64_t width = g->width, out_width = g->out_width, plane = g->height * width;
+    const int64_t width = g->width, out_width = g->out_width;
     for (int64_t c = 0; c < g->channels; c++) {
         /* An odd last row or column lies in no window. */
         for (int64_t y = 2 * g->out_height; y < g->height; y++) {
@@ -159,9 +159,6 @@ static void max_pool_gradient_2x2(const nerve_window_geometry *g, int rectified,
             const int64_t start = (c * g->height + 2 * oy) * width;
             const float *restrict top = image + start, *restrict bottom = top + width;
             float *restrict up = gradient + start, *restrict down = up + width;
-            /* Rows are short (4 to 16 windows here): vectors of 4 without interleaving leave little to a scalar
-             * remainder. */
-#pragma clang loop vectorize_width(4) interleave_count(1)
             for (int64_t ox = 0; ox < out_width; ox++) {
                 const float a = top[2 * ox], b = top[2 * ox + 1], d = bottom[2 * ox], e = bottom[2 * ox + 1];
                 /* The first maximum in row-major order: strict comparisons keep the earlier value on ties. */
