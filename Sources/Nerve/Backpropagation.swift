@@ -28,7 +28,7 @@ final class Backpropagation {
         let hidden = network.layers.dropLast()
         masks = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
         masked = try hidden.map { dropout ? try FloatBuffer(count: capacity * $0.outputs, zeroed: false) : nil } + [nil]
-        scratch = try FloatBuffer(count: network.scratchCount(rows: capacity), zeroed: false)
+        scratch = try FloatBuffer(count: network.scratchCount(rows: capacity, training: true), zeroed: false)
         kept = try network.layers.map { layer in
             let count = layer.keptCount(rows: capacity)
             return count > 0 && count <= Tuning.maxKeptFloats ? try FloatBuffer(count: count, zeroed: false) : nil

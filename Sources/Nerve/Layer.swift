@@ -11,9 +11,9 @@ package protocol Layer: Sendable {
     var fanIn: Int { get }
     /// Multiply-adds (or comparisons) of one sample's forward pass: what decides whether sharing pays.
     var multiplyAdds: Int { get }
-    /// Floats of working memory forward and backward need for up to `rows` samples, allocated once by the
-    /// caller so that a pass itself allocates nothing and cannot fail.
-    func scratchCount(rows: Int) -> Int
+    /// Floats of working memory the forward pass (and, when `training`, the backward pass) needs for up to
+    /// `rows` samples, allocated once by the caller so that a pass itself allocates nothing and cannot fail.
+    func scratchCount(rows: Int, training: Bool) -> Int
     /// Floats a training forward pass may keep for the backward pass of the same rows (a convolution's
     /// lowered patches), so the backward pass need not recompute them.
     func keptCount(rows: Int) -> Int
@@ -40,7 +40,7 @@ extension Layer {
     package var inputs: Int { spec.input.count! }
     package var outputs: Int { spec.output.count! }
     package var activation: Activation { spec.activation }
-    package func scratchCount(rows: Int) -> Int { 0 }
+    package func scratchCount(rows: Int, training: Bool) -> Int { 0 }
     package func keptCount(rows: Int) -> Int { 0 }
     package func absorbsDerivative(of activation: Activation) -> Bool { false }
 }

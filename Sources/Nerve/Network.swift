@@ -89,7 +89,9 @@ public final class Network: @unchecked Sendable {
     /// Multiply-adds of one sample's forward pass.
     var workPerSample: Int { layers.reduce(0) { $0 + $1.multiplyAdds } }
     /// Working memory any one layer needs for `rows` samples.
-    func scratchCount(rows: Int) -> Int { layers.reduce(0) { max($0, $1.scratchCount(rows: rows)) } }
+    func scratchCount(rows: Int, training: Bool) -> Int {
+        layers.reduce(0) { max($0, $1.scratchCount(rows: rows, training: training)) }
+    }
 
     /// Threads this network's calls may use (1 … maxThreads); results do not depend on it.
     public var threads: Int {
@@ -198,7 +200,7 @@ final class InferenceWorkspace {
         even = try FloatBuffer(count: rows * widest, zeroed: false)
         odd = try FloatBuffer(count: rows * widest, zeroed: false)
         output = try FloatBuffer(count: rows * network.outputSize, zeroed: false)
-        scratch = try FloatBuffer(count: network.scratchCount(rows: rows), zeroed: false)
+        scratch = try FloatBuffer(count: network.scratchCount(rows: rows, training: false), zeroed: false)
     }
 }
 

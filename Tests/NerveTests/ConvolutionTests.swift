@@ -64,7 +64,7 @@ import Testing
         var delta: [Float] = [1, 0, 0, 1]
         var below = [Float](repeating: .nan, count: 9)
         var sink = [Float](repeating: .nan, count: 5)
-        let scratch = try FloatBuffer(count: layer.scratchCount(rows: 1))
+        let scratch = try FloatBuffer(count: layer.scratchCount(rows: 1, training: true))
         data.x.withUnsafeBufferPointer { x in
             layer.backward(input: x.baseAddress!, delta: &delta, rows: 1, parameters: network.parameters.base,
                            inputGradient: &below, absorbing: nil, gradient: GradientSink(block: &sink), memory: LayerMemory(scratch: scratch.base), team: nil)
