@@ -18,18 +18,11 @@ package struct ConvolutionLayer: Layer {
 
     init(_ spec: LayerSpec) {
         self.spec = spec
-        let w = spec.window, input = spec.input
-        geometry = nerve_window_geometry(
-            channels: Int64(input.channels), height: Int64(input.height), width: Int64(input.width),
-            window_height: Int64(w.height), window_width: Int64(w.width),
-            stride_height: Int64(w.strideHeight), stride_width: Int64(w.strideWidth),
-            pad_top: Int64(Window.leadingPad(input.height, window: w.height, stride: w.strideHeight, padding: w.padding)),
-            pad_left: Int64(Window.leadingPad(input.width, window: w.width, stride: w.strideWidth, padding: w.padding)),
-            out_height: Int64(spec.output.height), out_width: Int64(spec.output.width))
+        geometry = spec.geometry
         filters = spec.output.channels
-        patch = input.channels * w.height * w.width
+        patch = spec.input.channels * spec.window.height * spec.window.width
         positions = spec.output.height * spec.output.width
-        inputCount = input.count!
+        inputCount = spec.input.count!
     }
 
     package var weightCount: Int { filters * patch }

@@ -11,14 +11,9 @@ package struct PoolingLayer: Layer {
 
     init(_ spec: LayerSpec) {
         self.spec = spec
-        let w = spec.window, input = spec.input
-        geometry = nerve_window_geometry(
-            channels: Int64(input.channels), height: Int64(input.height), width: Int64(input.width),
-            window_height: Int64(w.height), window_width: Int64(w.width),
-            stride_height: Int64(w.strideHeight), stride_width: Int64(w.strideWidth), pad_top: 0, pad_left: 0,
-            out_height: Int64(spec.output.height), out_width: Int64(spec.output.width))
+        geometry = spec.geometry
         takesMaximum = spec.kind == .maxPool2D ? 1 : 0
-        inputCount = input.count!
+        inputCount = spec.input.count!
         outputCount = spec.output.count!
     }
 
