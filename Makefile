@@ -4,7 +4,7 @@
 
 PREFIX      ?= /usr/local
 PYTHON      ?= python3
-VERSION     := 0.3.0
+VERSION     := 0.4.0
 SOMAJOR     := 0
 BUILD       := build
 LIBDIR      := $(BUILD)/lib
@@ -13,14 +13,14 @@ DATA        := $(BUILD)/data
 FASHION_SRC := /usr/share/datasets/fashion-mnist
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-APT_PACKAGES := libopenblas-dev libpython3-dev dataset-fashion-mnist clang valgrind libfann-dev
-PIP_PACKAGES := numpy pytest hypothesis scikit-learn nbclient nbformat ipykernel matplotlib tqdm
+APT_PACKAGES := libopenblas-dev libpython3-dev dataset-fashion-mnist clang valgrind libfann-dev libopenmpi-dev openmpi-bin
+PIP_PACKAGES := numpy scipy pytest hypothesis scikit-learn nbclient nbformat ipykernel matplotlib tqdm mpi4py dask distributed
 
 SWIFT_RELEASE := swift build -c release --product nerve -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
                  -Xlinker --version-script=$(CURDIR)/Sources/NerveC/exports.map \
                  -Xlinker -soname=libnerve.so.$(SOMAJOR)
 
-.PHONY: all deps build lib test test-swift test-kernels test-c test-python demo bench fuzz install clean data
+.PHONY: all deps build lib test test-swift test-kernels test-c test-python test-mpi demo bench fuzz install clean data
 
 all: build
 
@@ -52,7 +52,7 @@ $(DATA)/train-images-idx3-ubyte: deps
 	for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do \
 	    gunzip -c $(FASHION_SRC)/$$f.gz > $(DATA)/$$f; done
 
-test: deps test-swift test-kernels test-c test-python
+test: deps test-swift test-kernels test-c test-python test-mpi
 
 test-swift:
 	swift test
@@ -66,6 +66,12 @@ test-c: $(LIB) data
 
 test-python: $(LIB) data
 	NERVE_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q Tests/python
+
+# The C example of data-parallel training under mpirun (2 and 4 ranks), each run under `timeout`; skipped
+# without mpicc and mpirun. The Python side runs in test-python (Tests/python/test_distributed.py, whose every
+# mpirun job has a time limit of its own).
+test-mpi: $(LIB) data
+	$(MAKE) -C bindings/c test-mpi NERVE_LIB_DIR=$(CURDIR)/$(LIBDIR) NERVE_DATA=$(CURDIR)/$(DATA)
 
 demo: $(LIB) data
 	$(MAKE) -C bindings/c demo NERVE_LIB_DIR=$(CURDIR)/$(LIBDIR) NERVE_DATA=$(CURDIR)/$(DATA)

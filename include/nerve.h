@@ -25,9 +25,10 @@
  *
  *  Threads.  Handles have no thread affinity. Any number of threads may call the read-only functions
  *            (predict, evaluate, save, getters) on one network at once. nerve_train holds the network for itself
- *            during each epoch: readers wait for the epoch to end and run between epochs, so they always see the
- *            weights of a whole epoch. While a network is being trained, a second nerve_train, nerve_set_layer and
- *            nerve_reinit return NERVE_E_BUSY at once; otherwise the last two wait for running readers to finish.
+ *            during each epoch: readers wait for the epoch to end and run between epochs (and while a training
+ *            hook runs, between mini-batches), so they always see the weights of a whole step. While a network
+ *            is being trained, a second nerve_train, nerve_set_layer, nerve_set_parameters and nerve_reinit
+ *            return NERVE_E_BUSY at once; otherwise the last three wait for running readers to finish.
  *            Freeing a network while another thread uses it is undefined behaviour (a pointer that was already
  *            freed is detected where possible and refused with NERVE_E_INVALID; freeing it again is a no-op).
  *
@@ -63,10 +64,10 @@ extern "C" {
 #endif
 
 #define NERVE_VERSION_MAJOR 0
-#define NERVE_VERSION_MINOR 3
+#define NERVE_VERSION_MINOR 4
 #define NERVE_VERSION_PATCH 0
 #define NERVE_VERSION_NUMBER (NERVE_VERSION_MAJOR * 10000 + NERVE_VERSION_MINOR * 100 + NERVE_VERSION_PATCH)
-#define NERVE_VERSION_STRING "0.3.0"
+#define NERVE_VERSION_STRING "0.4.0"
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Status codes                                                                                       Since 0.1
@@ -87,6 +88,8 @@ typedef int32_t nerve_status;
 #define NERVE_E_DIVERGED     -8  /* training produced NaN or infinite values; the network keeps the weights it
                                     had after the last good epoch (or before training, if none) */
 #define NERVE_E_CAPACITY     -9  /* an output buffer is too small; the needed size is in the message */
+#define NERVE_E_ABORTED     -10  /* a training hook returned non-zero (Since 0.4); the network holds the weights
+                                    of the last completed epoch (or those before training, if none) */
 
 /* The message for the last failed call on this thread: never NULL, "" if no call has failed. The string is
  * owned by Nerve and stays valid until the next Nerve call on the same thread.                      Since 0.1 */
@@ -305,6 +308,65 @@ nerve_status nerve_set_layer(nerve_net *net, int32_t layer, const float *weights
                              const float *biases, int64_t biases_count);
 
 /* ---------------------------------------------------------------------------------------------------------------
+ * Parameters and gradients                                                                           Since 0.4
+ *
+ * Every trainable parameter of a network as one flat array of nerve_parameter_count floats: layer after layer,
+ * each layer's weights then its biases, each laid out as nerve_get_layer copies them (pooling layers have none).
+ * Gradients use the same layout. These are what external optimizers (L-BFGS), gradient checks and
+ * data-parallel training work on.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* Copies every parameter into out, which holds `capacity` floats (NERVE_E_CAPACITY if fewer than
+ * nerve_parameter_count). Read-only: runs beside predictions, and between mini-batches of a training run.
+ *                                                                                                    Since 0.4 */
+nerve_status nerve_get_parameters(const nerve_net *net, float *out, int64_t capacity);
+
+/* Replaces every parameter: count must equal nerve_parameter_count (NERVE_E_SIZE) and every value be finite
+ * (NERVE_E_INVALID; nothing changes then). Waits for running readers; NERVE_E_BUSY during training.
+ *                                                                                                    Since 0.4 */
+nerve_status nerve_set_parameters(nerve_net *net, const float *values, int64_t count);
+
+/* The mean cost over n samples and its gradient with respect to every parameter, by backpropagation with
+ * dropout off, in the network's thread count. With l2 = l1 = 0 the cost is the data term alone (as
+ * nerve_evaluate's) and the gradient its gradient. With l2 or l1 > 0 both include the regularisation term
+ * ½(l2/n)Σw² + (l1/n)Σ|w| over weights (biases excluded, n = this call's n), as nerve_train's reported cost
+ * does: the objective scikit-learn's L-BFGS minimises with alpha = l2. *cost is summed in double. Either output
+ * may be NULL (cost alone takes a forward pass only); gradient holds gradient_capacity floats
+ * (NERVE_E_CAPACITY if fewer than nerve_parameter_count). x, y and n as for nerve_train; samples are taken in
+ * chunks of fixed size, so memory stays bounded for any n. Read-only, like nerve_predict.
+ * Errors: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_CAPACITY, NERVE_E_UNSUPPORTED (a step layer has no
+ * gradient), NERVE_E_NOMEM.                                                                          Since 0.4 */
+nerve_status nerve_cost_gradient(const nerve_net *net, const float *x, const float *y, int64_t n,
+                                 float l2, float l1, double *cost, float *gradient, int64_t gradient_capacity);
+
+/* Euclidean norms, layer by layer, of the gradient nerve_cost_gradient computes without regularisation:
+ * weight_norms[l] of layer l's weight gradient and bias_norms[l] of its bias gradient, which is the layer's
+ * mean error δ (the notes measure a layer's speed of learning by it: in a deep sigmoid network it shrinks
+ * layer by layer towards the input, the vanishing gradient). Each array holds `count` values (count must be
+ * at least nerve_layer_count; NERVE_E_CAPACITY otherwise); either may be NULL. Pooling layers get 0.
+ *                                                                                                    Since 0.4 */
+nerve_status nerve_gradient_norms(const nerve_net *net, const float *x, const float *y, int64_t n,
+                                  double *weight_norms, double *bias_norms, int32_t count);
+
+/* The notes' gradient check. For each parameter p checked, compares backpropagation's ∂C/∂p (float32, as
+ * nerve_cost_gradient computes it) with the central difference (C(p + epsilon) − C(p − epsilon)) / (2 epsilon)
+ * of the mean cost over n samples (regularisation excluded, dropout off), the cost evaluated in double
+ * precision by a separate plain-loop forward pass, so float32 rounding does not swamp the difference. Writes to
+ * *max_difference the largest |backprop − numeric| / max(|backprop|, |numeric|, floor) over the parameters
+ * checked, where floor = 1e-3 × the largest |backprop| of the network (components at float32's rounding level
+ * would otherwise dominate). A correct gradient gives about 1e-6 with epsilon 1e-3 or 1e-4 (truncation adds
+ * ~1e-5 at 1e-2); a wrong one 1e-2 to 1. A ReLU unit or max-pooling window that changes side between p ± epsilon
+ * spoils its parameters' numeric derivative. indices lists the parameters to check (index_count of them, each
+ * in 0 .. nerve_parameter_count − 1); NULL checks every parameter. Each parameter checked costs two scalar
+ * double-precision passes over the n samples: on large networks check a few hundred sampled indices on a few
+ * samples. The network is not changed. epsilon must be in (0, 1].
+ * Errors: as nerve_cost_gradient; NERVE_E_INVALID (epsilon, an index out of range, NULL max_difference).
+ *                                                                                                    Since 0.4 */
+nerve_status nerve_check_gradient(const nerve_net *net, const float *x, const float *y, int64_t n,
+                                  double epsilon, const int64_t *indices, int64_t index_count,
+                                  double *max_difference);
+
+/* ---------------------------------------------------------------------------------------------------------------
  * Training                                                                                           Since 0.1
  * ------------------------------------------------------------------------------------------------------------- */
 
@@ -327,6 +389,28 @@ typedef struct nerve_epoch_report {
  *                                                                                                    Since 0.1 */
 typedef int32_t (*nerve_progress_fn)(const nerve_epoch_report *report, void *user_data);
 
+/* Called during training after each mini-batch's gradient is computed and before the optimizer uses it, on the
+ * training thread: the seam for data-parallel training (an allreduce goes here) and for gradient surgery.
+ * gradient holds `count` floats (nerve_parameter_count, laid out as nerve_get_parameters) that the hook may
+ * rewrite in place: the gradient of the mean cost over this step's `rows` samples, regularisation excluded (the
+ * library adds the l2/l1 term after the hook, scaled by regularization_n). rows is 0 in a step that has no
+ * samples left (see steps_per_epoch); the gradient is then all zeros. Return 0 to go on; non-zero ends
+ * training with NERVE_E_ABORTED and the weights of the last completed epoch. The pointer is valid only
+ * during the call. While a hook or the progress callback runs, other threads (and the hook itself) may call
+ * the read-only functions on the network (nerve_predict, nerve_evaluate, nerve_get_parameters,
+ * nerve_cost_gradient, ...), which see the weights before this step; nerve_train, nerve_set_layer,
+ * nerve_set_parameters and nerve_reinit on it return NERVE_E_BUSY, and nerve_free is forbidden.
+ *                                                                                                    Since 0.4 */
+typedef int32_t (*nerve_gradient_fn)(float *gradient, int64_t count, int64_t rows, void *user_data);
+
+/* Called after each epoch's measurements and before the library acts on them, on the training thread: it may
+ * rewrite train_cost, train_accuracy, eval_cost and eval_accuracy (data-parallel ranks replace their own figures
+ * by the means over all ranks), and every decision of the epoch then uses what it leaves: divergence, the best
+ * weights of early stopping, the learning-rate schedule, and the report the progress callback sees. Other
+ * fields are read-only. Return 0 to go on; non-zero ends training with NERVE_E_ABORTED. Same rules as the
+ * gradient hook.                                                                                     Since 0.4 */
+typedef int32_t (*nerve_report_fn)(nerve_epoch_report *report, void *user_data);
+
 enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
 
 /* How training cost and accuracy are measured:
@@ -338,8 +422,8 @@ enum { NERVE_MONITOR_NONE = 0, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL };
 
 /* Options of nerve_train. Always fill with nerve_train_options_init first, then change fields: new fields are
  * appended in later versions and struct_size tells the library which ones the caller knows. This version
- * accepts its own layout and that of 0.1 (which ends at user_data; the later fields then take their defaults)
- * and refuses any other struct_size with NERVE_E_INVALID.                                            Since 0.1 */
+ * accepts its own layout, that of 0.2 and 0.3 (which ends at threads) and that of 0.1 (which ends at
+ * user_data); fields a layout lacks take their defaults. Any other struct_size is refused with NERVE_E_INVALID.                                            Since 0.1 */
 typedef struct nerve_train_options {
     uint32_t struct_size;       /* sizeof(nerve_train_options), set by nerve_train_options_init */
     int32_t  epochs;            /* >= 1; default 10 */
@@ -367,6 +451,18 @@ typedef struct nerve_train_options {
     /* Since 0.2 */
     int32_t  threads;           /* threads this call may use (see Cores), 1 .. NERVE_MAX_THREADS; 0 = the
                                    network's count from nerve_set_threads (default) */
+    /* Since 0.4 */
+    int32_t  steps_per_epoch;   /* optimizer steps per epoch; 0 = ceil(n / batch_size) (default). Step k trains
+                                   the k-th batch of the epoch's order; steps beyond the last batch have no
+                                   samples (rows = 0 in the gradient hook, zero gradient) but still apply
+                                   the hook's gradient, regularisation and momentum: ranks of data-parallel
+                                   training whose shards differ in size all take the largest rank's step
+                                   count. Fewer steps than batches leave the rest of each epoch's order out */
+    nerve_gradient_fn gradient_hook; /* may be NULL; receives user_data */
+    nerve_report_fn   report_hook;   /* may be NULL; receives user_data */
+    int64_t  regularization_n;  /* the n in l2's and l1's λ/n (gradient and reported costs); 0 = the n given
+                                   to nerve_train (default). Data-parallel ranks pass the total over all
+                                   ranks, so each takes the step a single process would */
 } nerve_train_options;
 
 /* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */
@@ -377,7 +473,7 @@ void nerve_train_options_init(nerve_train_options *opts);
  * and the learning-rate schedule. opts may be NULL for the defaults. The network keeps the trained weights.
  * Returns NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the callback asked to
  * stop), or an error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
- * NERVE_E_DIVERGED. Targets must lie in [0, 1] for the cross-entropy and log-likelihood costs
+ * NERVE_E_DIVERGED, NERVE_E_ABORTED (a hook returned non-zero). Targets must lie in [0, 1] for the cross-entropy and log-likelihood costs
  * (NERVE_E_INVALID otherwise). See Threads for concurrent use.                                      Since 0.1 */
 nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t n,
                          const float *eval_x, const float *eval_y, int64_t eval_n,

@@ -102,18 +102,3 @@ final class Backpropagation {
         }
     }
 }
-
-extension Network {
-    /// The gradient of the mean cost (regularisation excluded) over `samples`, as one batch; for gradient checks.
-    public func gradient(of samples: Samples) throws -> [Float] {
-        guard isTrainable else { throw NerveError.unsupported("a network with a step layer has no gradient") }
-        guard samples.count >= 1 else { throw NerveError.size("a gradient needs at least one sample") }
-        let pass = try Backpropagation(network: self, capacity: samples.count, dropout: false)
-        pass.gather(samples, order: nil, start: 0, rows: samples.count)
-        var unused = random
-        pass.forward(rows: samples.count, dropout: 0, random: &unused, team: nil)
-        let gradient = try FloatBuffer(count: parameterCount)
-        pass.backward(rows: samples.count, into: GradientSink(block: gradient.base), team: nil)
-        return Array(gradient.buffer)
-    }
-}

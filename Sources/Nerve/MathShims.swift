@@ -7,6 +7,8 @@ import Darwin
 // Elementary functions from libm; the core has no Foundation.
 @inline(__always) func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { cos(x) }
+@inline(__always) func _exp(_ x: Double) -> Double { exp(x) }
+@inline(__always) func _tanh(_ x: Double) -> Double { tanh(x) }
 @inline(__always) func _expf(_ x: Float) -> Float { expf(x) }
 @inline(__always) func _tanhf(_ x: Float) -> Float { tanhf(x) }
 @inline(__always) func _logf(_ x: Float) -> Float { logf(x) }

@@ -9,11 +9,13 @@ public enum NerveError: Error, Equatable {
     case busy(String)
     case diverged(String)
     case capacity(String)
+    /// A training hook asked to end training.
+    case aborted(String)
 
     public var message: String {
         switch self {
         case .invalid(let m), .size(let m), .unsupported(let m), .outOfMemory(let m), .io(let m),
-             .format(let m), .busy(let m), .diverged(let m), .capacity(let m):
+             .format(let m), .busy(let m), .diverged(let m), .capacity(let m), .aborted(let m):
             return m
         }
     }
@@ -31,6 +33,7 @@ public enum NerveError: Error, Equatable {
         case .busy: return .busy(m)
         case .diverged: return .diverged(m)
         case .capacity: return .capacity(m)
+        case .aborted: return .aborted(m)
         }
     }
 }

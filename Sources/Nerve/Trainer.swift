@@ -12,25 +12,27 @@ public enum Trainer {
     /// Trains `network` in place. `progress` sees each epoch's report and returns false to stop.
     /// On divergence (non-finite parameters or cost) the parameters of the last good epoch are restored.
     public static func train(_ network: Network, data: Samples, evaluation: Samples?, options: TrainingOptions,
+                             hooks: TrainingHooks = TrainingHooks(),
                              progress: (EpochReport) -> Bool) throws -> TrainingOutcome {
-        try check(network, data: data, evaluation: evaluation, options: options)
+        try check(network, data: data, evaluation: evaluation, options: options, hooks: hooks)
         let threads = options.threads > 0 ? options.threads : network.threads
         return try WorkerTeam.with(threads: threads) { team in
             let run = try TrainingRun(network: network, data: data, evaluation: evaluation, options: options,
-                                      team: team)
+                                      hooks: hooks, team: team)
             return try run.epochs(progress: progress)
         }
     }
 
     private static func check(_ network: Network, data: Samples, evaluation: Samples?,
-                              options: TrainingOptions) throws {
+                              options: TrainingOptions, hooks: TrainingHooks) throws {
         try options.validate()
         if let step = network.layers.firstIndex(where: { !$0.activation.isTrainable }) {
             throw NerveError.unsupported("layer \(step) uses the step activation, which has no derivative: such a network can predict but not train")
         }
         guard data.count >= 1 else { throw NerveError.size("training needs at least one sample") }
         let needsEvaluation = options.earlyStoppingPatience > 0 || options.learningRateDecay > 0
-        if needsEvaluation && (evaluation?.count ?? 0) == 0 {
+        // A report hook may bring the evaluation figures of other processes' data instead.
+        if needsEvaluation && (evaluation?.count ?? 0) == 0 && hooks.report == nil {
             throw NerveError.invalid("early stopping and the learning-rate schedule need evaluation data")
         }
     }
@@ -42,13 +44,17 @@ private final class TrainingRun {
     let data: Samples
     let evaluation: Samples?
     let options: TrainingOptions
+    let hooks: TrainingHooks
     let team: WorkerTeam?
     let pass: Backpropagation
     let optimizer: any Optimizer
     let regularization: Regularization
     let gradient: FloatBuffer
-    /// Plain gradient descent adds −η·g straight into the parameters (see GradientSink).
+    /// Plain gradient descent adds −η·g straight into the parameters (see GradientSink), unless a hook
+    /// must see g first.
     let fusedDescent: Bool
+    /// The n of λ/n: the training set's, or the one the caller set for data spread over several processes.
+    let regularizationSamples: Int
     let order: IndexBuffer
     /// Parameters after the last epoch that ended finite, and after the best evaluation (early stopping).
     let lastGood: FloatBuffer
@@ -58,18 +64,21 @@ private final class TrainingRun {
     var bestEvalCost = Double.infinity
     var epochsSinceBest = 0, epochsSinceRateChange = 0
 
-    init(network: Network, data: Samples, evaluation: Samples?, options: TrainingOptions, team: WorkerTeam?) throws {
+    init(network: Network, data: Samples, evaluation: Samples?, options: TrainingOptions, hooks: TrainingHooks,
+         team: WorkerTeam?) throws {
         self.network = network
         self.data = data
         self.evaluation = (evaluation?.count ?? 0) > 0 ? evaluation : nil
         self.options = options
+        self.hooks = hooks
         self.team = team
         let count = network.parameterCount
         pass = try Backpropagation(network: network, capacity: min(options.batchSize, data.count),
                                    dropout: options.dropout > 0)
         optimizer = try makeOptimizer(options, parameterCount: count)
-        regularization = Regularization(l2: options.l2, l1: options.l1, samples: data.count)
-        fusedDescent = optimizer is GradientDescent && !regularization.isActive
+        regularizationSamples = options.regularizationSamples > 0 ? options.regularizationSamples : data.count
+        regularization = Regularization(l2: options.l2, l1: options.l1, samples: regularizationSamples)
+        fusedDescent = optimizer is GradientDescent && !regularization.isActive && hooks.gradient == nil
         gradient = try FloatBuffer(count: fusedDescent ? 0 : count, zeroed: false)
         order = try IndexBuffer(count: data.count)
         for i in 0..<data.count { order.base[i] = Int32(i) }
@@ -83,9 +92,8 @@ private final class TrainingRun {
         var outcome = TrainingOutcome.completed
         for epoch in 1...options.epochs {
             let started = monotonicSeconds()
-            let running = trainOneEpoch()
-            var report = try measure(epoch: epoch, running: running)
-            report.seconds = monotonicSeconds() - started
+            let running = try trainOneEpoch(epoch)
+            let report = try measure(epoch: epoch, running: running, started: started)
             if !progress(report) { outcome = .stopped; break }
             if !scheduleGoesOn() { break }
         }
@@ -93,30 +101,50 @@ private final class TrainingRun {
         return outcome
     }
 
-    /// Shuffles, then one optimizer step per mini-batch. Returns the running metrics when they are monitored.
-    private func trainOneEpoch() -> Metrics {
+    /// Shuffles, then one optimizer step per mini-batch (or per step of steps_per_epoch, the ones past the
+    /// last batch without samples). Returns the running metrics when they are monitored.
+    private func trainOneEpoch(_ epoch: Int) throws -> Metrics {
         if options.shuffle { Trainer.shuffle(order, using: &network.random) }
         var running = Metrics()
         let n = data.count, batch = pass.capacity
+        let steps = options.stepsPerEpoch > 0 ? options.stepsPerEpoch : divideRoundingUp(n, batch)
         var start = 0
-        while start < n {
+        for step in 1...steps {
             let rows = min(batch, n - start)
-            pass.gather(data, order: order.base, start: start, rows: rows)
-            pass.forward(rows: rows, dropout: options.dropout, random: &network.random, team: team)
-            if options.monitoring == .running {
-                running.add(outputs: pass.finalOutputs, targets: pass.targets.base, rows: rows,
-                            columns: network.outputSize, cost: network.cost, activation: network.outputActivation)
+            if rows > 0 {
+                pass.gather(data, order: order.base, start: start, rows: rows)
+                pass.forward(rows: rows, dropout: options.dropout, random: &network.random, team: team)
+                if options.monitoring == .running {
+                    running.add(outputs: pass.finalOutputs, targets: pass.targets.base, rows: rows,
+                                columns: network.outputSize, cost: network.cost,
+                                activation: network.outputActivation)
+                }
             }
             if fusedDescent {
-                pass.backward(rows: rows, into: GradientSink(block: network.parameters.base, scale: -learningRate,
-                                                             accumulate: true), team: team)
+                if rows > 0 {
+                    pass.backward(rows: rows, into: GradientSink(block: network.parameters.base,
+                                                                 scale: -learningRate, accumulate: true), team: team)
+                }
             } else {
-                pass.backward(rows: rows, into: GradientSink(block: gradient.base), team: team)
-                step()
+                if rows > 0 {
+                    pass.backward(rows: rows, into: GradientSink(block: gradient.base), team: team)
+                } else {
+                    gradient.base.update(repeating: 0, count: gradient.count)
+                }
+                if let hook = hooks.gradient, !hook(gradient.base, gradient.count, rows) {
+                    throw abort("the gradient hook returned non-zero in epoch \(epoch), step \(step)")
+                }
+                self.step()
             }
             start += rows
         }
         return running
+    }
+
+    /// Ends the run on a hook's request with the weights of the last completed epoch.
+    private func abort(_ what: String) -> NerveError {
+        network.parameters.copy(from: lastGood)
+        return .aborted("\(what); the network keeps the weights of the last completed epoch")
     }
 
     /// Regularisation terms into the gradient, then the optimizer over every parameter.
@@ -136,13 +164,13 @@ private final class TrainingRun {
         forEachRange(network.parameterCount, team: team) { range in optimizer.update(p, g, range: range) }
     }
 
-    /// The epoch's report: training and evaluation figures, with divergence refused and early stopping's best
-    /// weights kept.
-    private func measure(epoch: Int, running: Metrics) throws -> EpochReport {
+    /// The epoch's report: training and evaluation figures (as the report hook leaves them), with divergence
+    /// refused and early stopping's best weights kept.
+    private func measure(epoch: Int, running: Metrics, started: Double) throws -> EpochReport {
         var report = EpochReport()
         report.epoch = epoch
         report.learningRate = learningRate
-        let penalty = network.regularizationCost(l2: options.l2, l1: options.l1, samples: data.count)
+        let penalty = network.regularizationCost(l2: options.l2, l1: options.l1, samples: regularizationSamples)
         let train: Metrics? = switch options.monitoring {
         case .none: nil
         case .running: running
@@ -152,18 +180,33 @@ private final class TrainingRun {
             report.trainCost = Float(train.cost + penalty)
             report.trainAccuracy = Float(train.accuracy)
         }
+        var evalCost = Double.nan  // regularisation excluded, as early stopping and the schedule compare it
+        if let evaluation {
+            let measured = try network.measure(evaluation.x, evaluation.y, rows: evaluation.count, team: team)
+            report.evalCost = Float(measured.cost + penalty)
+            report.evalAccuracy = Float(measured.accuracy)
+            evalCost = measured.cost
+        }
+        report.seconds = monotonicSeconds() - started
+        if let hook = hooks.report {
+            let written = report
+            guard hook(&report) else { throw abort("the report hook returned non-zero after epoch \(epoch)") }
+            report.epoch = written.epoch
+            report.seconds = written.seconds
+            report.learningRate = written.learningRate
+            // A figure the hook left alone keeps its exact value.
+            if report.evalCost.bitPattern != written.evalCost.bitPattern { evalCost = Double(report.evalCost) - penalty }
+        }
+
         guard Trainer.allFinite(network.parameters), report.trainCost.isFinite || train == nil else {
             network.parameters.copy(from: lastGood)
             throw NerveError.diverged("training diverged in epoch \(epoch) (non-finite weights or cost); the weights of the last good epoch were kept — try a smaller learning rate")
         }
         lastGood.copy(from: network.parameters)
 
-        if let evaluation {
-            let measured = try network.measure(evaluation.x, evaluation.y, rows: evaluation.count, team: team)
-            report.evalCost = Float(measured.cost + penalty)
-            report.evalAccuracy = Float(measured.accuracy)
-            if measured.cost < bestEvalCost {
-                bestEvalCost = measured.cost
+        if !evalCost.isNaN {
+            if evalCost < bestEvalCost {
+                bestEvalCost = evalCost
                 epochsSinceBest = 0
                 epochsSinceRateChange = 0
                 best?.copy(from: network.parameters)

@@ -27,6 +27,10 @@ public struct TrainingOptions: Sendable {
     public var monitoring = Monitoring.running
     /// Threads this call may use; 0 takes the network's own setting.
     public var threads = 0
+    /// Optimizer steps per epoch; 0 is one per mini-batch. Steps past the last batch have no samples.
+    public var stepsPerEpoch = 0
+    /// The n of λ/n in the regularisation terms; 0 is the number of training samples.
+    public var regularizationSamples = 0
 
     public init() {}
 
@@ -57,7 +61,23 @@ public struct TrainingOptions: Sendable {
         try require(learningRateDecay == 0 || learningRateDecay > 1, "lr_decay must be 0 (off) or greater than 1, got \(learningRateDecay)")
         try require(learningRatePatience >= 1, "lr_patience must be at least 1, got \(learningRatePatience)")
         try require(minimumLearningRate >= 0, "lr_min must be non-negative, got \(minimumLearningRate)")
+        try require(stepsPerEpoch >= 0, "steps_per_epoch must be non-negative, got \(stepsPerEpoch)")
+        try require(regularizationSamples >= 0, "regularization_n must be non-negative, got \(regularizationSamples)")
         try require(threads >= 0 && threads <= Network.maxThreads, "threads must be 0 (the network's setting) to \(Network.maxThreads), got \(threads)")
+    }
+}
+
+/// Callers' code run inside training: after each mini-batch's gradient (which it may rewrite in place:
+/// gradient, parameter count, rows of the step) and on each epoch's figures before training acts on them.
+/// Either returns false to end training with NerveError.aborted.
+public struct TrainingHooks {
+    public var gradient: ((UnsafeMutablePointer<Float>, Int, Int) -> Bool)?
+    public var report: ((inout EpochReport) -> Bool)?
+
+    public init(gradient: ((UnsafeMutablePointer<Float>, Int, Int) -> Bool)? = nil,
+                report: ((inout EpochReport) -> Bool)? = nil) {
+        self.gradient = gradient
+        self.report = report
     }
 }
 

@@ -63,6 +63,10 @@ enum Tuning {
     /// beyond that (full-batch training on big images) they are recomputed.
     static let maxKeptFloats = 1 << 26
 
+    /// Rows of samples a cost-and-gradient call backpropagates at once, whatever its n: the chunks' gradients
+    /// are summed in order, so memory stays bounded and the result depends on the data alone.
+    static let gradientRows = 256
+
     /// Rows of samples a prediction pushes through the network at once (capped by ~4 MiB per buffer).
     static let inferenceRows = 1024
     static let inferenceBufferFloats = 1 << 20

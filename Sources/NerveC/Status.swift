@@ -20,6 +20,7 @@ extension NerveError {
         case .busy: return NERVE_E_BUSY
         case .diverged: return NERVE_E_DIVERGED
         case .capacity: return NERVE_E_CAPACITY
+        case .aborted: return NERVE_E_ABORTED
         }
     }
 }
@@ -82,12 +83,13 @@ public func nerve_status_string(_ status: nerve_status) -> UnsafePointer<CChar> 
     case NERVE_E_BUSY: return staticCString("network busy")
     case NERVE_E_DIVERGED: return staticCString("training diverged")
     case NERVE_E_CAPACITY: return staticCString("output buffer too small")
+    case NERVE_E_ABORTED: return staticCString("training aborted by a hook")
     default: return staticCString("unknown status")
     }
 }
 
 @_cdecl("nerve_version")
-public func nerve_version() -> UnsafePointer<CChar> { staticCString("0.3.0") }
+public func nerve_version() -> UnsafePointer<CChar> { staticCString("0.4.0") }
 
 @_cdecl("nerve_kernel")
 public func nerve_kernel() -> UnsafePointer<CChar> { nerve_kernels_name() }

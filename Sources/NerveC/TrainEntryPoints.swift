@@ -12,26 +12,35 @@ public func nerve_train_options_init(_ options: UnsafeMutablePointer<nerve_train
         adam_beta1: d.adamBeta1, adam_beta2: d.adamBeta2, adam_epsilon: d.adamEpsilon,
         early_stopping: Int32(d.earlyStoppingPatience), lr_decay: d.learningRateDecay,
         lr_patience: Int32(d.learningRatePatience), lr_min: d.minimumLearningRate, shuffle: d.shuffle ? 1 : 0,
-        monitor_training: d.monitoring.rawValue, progress: nil, user_data: nil, threads: Int32(d.threads))
+        monitor_training: d.monitoring.rawValue, progress: nil, user_data: nil, threads: Int32(d.threads),
+        steps_per_epoch: Int32(d.stepsPerEpoch), gradient_hook: nil, report_hook: nil,
+        regularization_n: Int64(d.regularizationSamples))
 }
 
-/// The layouts callers may hand in: 0.1's (which ends at user_data) and this version's.
+/// The layouts callers may hand in, as (struct_size, bytes of fields): 0.1's ends at user_data, 0.2's and
+/// 0.3's at threads (whose struct_size counts 4 bytes of tail padding that hold no field).
 private let currentOptionsSize = MemoryLayout<nerve_train_options>.size
-private let version01OptionsSize = MemoryLayout<nerve_train_options>.offset(of: \.user_data)!
-    + MemoryLayout<UnsafeMutableRawPointer?>.size
+private let acceptedLayouts: [(size: Int, fields: Int)] = {
+    let layout = MemoryLayout<nerve_train_options>.self
+    let version01 = layout.offset(of: \.user_data)! + MemoryLayout<UnsafeMutableRawPointer?>.size
+    let version02Fields = layout.offset(of: \.threads)! + MemoryLayout<Int32>.size
+    let version02 = (version02Fields + 7) / 8 * 8
+    return [(currentOptionsSize, currentOptionsSize), (version02, version02Fields), (version01, version01)]
+}()
 
-/// The caller's options over the defaults, reading only the bytes its struct_size says it has.
+/// The caller's options over the defaults, reading only the fields its struct_size says it has.
 private func readOptions(_ options: UnsafePointer<nerve_train_options>?) throws -> nerve_train_options {
     var result = nerve_train_options()
     nerve_train_options_init(&result)
     guard let options else { return result }
     // Only the leading size field is safe to read before we know how large the caller's struct is.
     let size = Int(UnsafeRawPointer(options).load(as: UInt32.self))
-    guard size == currentOptionsSize || size == version01OptionsSize else {
-        throw NerveError.invalid("opts->struct_size is \(size), expected \(currentOptionsSize) (or 0.1's \(version01OptionsSize)): fill the options with nerve_train_options_init")
+    guard let layout = acceptedLayouts.first(where: { $0.size == size }) else {
+        let sizes = acceptedLayouts.dropFirst().map { String($0.size) }.joined(separator: " or ")
+        throw NerveError.invalid("opts->struct_size is \(size), expected \(currentOptionsSize) (or an earlier version's \(sizes)): fill the options with nerve_train_options_init")
     }
     withUnsafeMutableBytes(of: &result) { target in
-        target.copyMemory(from: UnsafeRawBufferPointer(start: options, count: size))
+        target.copyMemory(from: UnsafeRawBufferPointer(start: options, count: layout.fields))
     }
     result.struct_size = UInt32(currentOptionsSize)
     return result
@@ -58,6 +67,11 @@ private func convert(_ c: nerve_train_options) throws -> TrainingOptions {
     o.shuffle = c.shuffle != 0
     o.monitoring = try Check.enumValue(c.monitor_training, Monitoring.self, "opts->monitor_training")
     o.threads = Int(c.threads)
+    o.stepsPerEpoch = Int(c.steps_per_epoch)
+    guard c.regularization_n >= 0, c.regularization_n <= Check.maxElements else {
+        throw NerveError.invalid("opts->regularization_n must be 0 to \(Check.maxElements), got \(c.regularization_n)")
+    }
+    o.regularizationSamples = Int(c.regularization_n)
     try o.validate()
     return o
 }
@@ -92,17 +106,41 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
         defer { handle.training.unlock() }
         handle.access.lockExclusive()
         defer { handle.access.unlock() }
-        let outcome = try Trainer.train(network, data: data, evaluation: evaluation, options: trainingOptions) { r in
-            guard let callback = cOptions.progress else { return true }
-            var report = nerve_epoch_report(epoch: Int32(r.epoch), train_cost: r.trainCost,
-                                            train_accuracy: r.trainAccuracy, eval_cost: r.evalCost,
-                                            eval_accuracy: r.evalAccuracy, seconds: r.seconds,
-                                            learning_rate: r.learningRate)
-            // Weights are consistent between epochs: let readers (the callback itself, too) in meanwhile.
+        // Weights are consistent between steps: while the caller's code runs, readers (that code, too) may go in.
+        func outside<T>(_ body: () -> T) -> T {
             handle.access.unlock()
             defer { handle.access.lockExclusive() }
-            return callback(&report, cOptions.user_data) == 0
+            return body()
+        }
+        var hooks = TrainingHooks()
+        if let gradientHook = cOptions.gradient_hook {
+            hooks.gradient = { gradient, count, rows in
+                outside { gradientHook(gradient, Int64(count), Int64(rows), cOptions.user_data) == 0 }
+            }
+        }
+        if let reportHook = cOptions.report_hook {
+            hooks.report = { r in
+                var report = cReport(r)
+                guard outside({ reportHook(&report, cOptions.user_data) == 0 }) else { return false }
+                r.trainCost = report.train_cost
+                r.trainAccuracy = report.train_accuracy
+                r.evalCost = report.eval_cost
+                r.evalAccuracy = report.eval_accuracy
+                return true
+            }
+        }
+        let outcome = try Trainer.train(network, data: data, evaluation: evaluation, options: trainingOptions,
+                                        hooks: hooks) { r in
+            guard let callback = cOptions.progress else { return true }
+            var report = cReport(r)
+            return outside { callback(&report, cOptions.user_data) == 0 }
         }
         return outcome == .stopped ? NERVE_STOPPED : NERVE_OK
     }
+}
+
+private func cReport(_ r: EpochReport) -> nerve_epoch_report {
+    nerve_epoch_report(epoch: Int32(r.epoch), train_cost: r.trainCost, train_accuracy: r.trainAccuracy,
+                       eval_cost: r.evalCost, eval_accuracy: r.evalAccuracy, seconds: r.seconds,
+                       learning_rate: r.learningRate)
 }

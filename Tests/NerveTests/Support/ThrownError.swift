@@ -2,7 +2,7 @@
 
 /// The case of NerveError a call threw, so tests can say which kind of failure they expect.
 enum ErrorKind: Equatable {
-    case invalid, size, unsupported, outOfMemory, io, format, busy, diverged, capacity, foreign
+    case invalid, size, unsupported, outOfMemory, io, format, busy, diverged, capacity, aborted, foreign
 }
 
 /// Runs `body` and names the error it threw; nil when it returned normally.
@@ -21,6 +21,7 @@ func thrownKind(_ body: () throws -> Void) -> ErrorKind? {
         case .busy: return .busy
         case .diverged: return .diverged
         case .capacity: return .capacity
+        case .aborted: return .aborted
         }
     } catch {
         return .foreign
