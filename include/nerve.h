@@ -354,8 +354,8 @@ nerve_status nerve_gradient_norms(const nerve_net *net, const float *x, const fl
  * precision by a separate plain-loop forward pass, so float32 rounding does not swamp the difference. Writes to
  * *max_difference the largest |backprop − numeric| / max(|backprop|, |numeric|, floor) over the parameters
  * checked, where floor = 1e-3 × the largest |backprop| of the network (components at float32's rounding level
- * would otherwise dominate). A correct gradient gives about 1e-6 with epsilon 1e-3 or 1e-4 (truncation adds
- * ~1e-5 at 1e-2); a wrong one 1e-2 to 1. A ReLU unit or max-pooling window that changes side between p ± epsilon
+ * would otherwise dominate). A correct gradient gives about 1e-6 with epsilon 1e-3 or 1e-4 (the truncation
+ * error of the difference adds 1e-5 to 1e-3 at 1e-2); a wrong one 1e-2 to 1. A ReLU unit or max-pooling window that changes side between p ± epsilon
  * spoils its parameters' numeric derivative. indices lists the parameters to check (index_count of them, each
  * in 0 .. nerve_parameter_count − 1); NULL checks every parameter. Each parameter checked costs two scalar
  * double-precision passes over the n samples: on large networks check a few hundred sampled indices on a few
@@ -407,8 +407,8 @@ typedef int32_t (*nerve_gradient_fn)(float *gradient, int64_t count, int64_t row
  * rewrite train_cost, train_accuracy, eval_cost and eval_accuracy (data-parallel ranks replace their own figures
  * by the means over all ranks), and every decision of the epoch then uses what it leaves: divergence, the best
  * weights of early stopping, the learning-rate schedule, and the report the progress callback sees. Other
- * fields are read-only. Return 0 to go on; non-zero ends training with NERVE_E_ABORTED. Same rules as the
- * gradient hook.                                                                                     Since 0.4 */
+ * fields are read-only. Return 0 to go on; non-zero ends training with NERVE_E_ABORTED and the weights of the
+ * epoch before this one (the last whose report was accepted). Same rules as the gradient hook.                                                                                     Since 0.4 */
 typedef int32_t (*nerve_report_fn)(nerve_epoch_report *report, void *user_data);
 
 enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
@@ -438,10 +438,11 @@ typedef struct nerve_train_options {
     float    adam_beta2;        /* default 0.999 */
     float    adam_epsilon;      /* default 1e-8 */
     int32_t  early_stopping;    /* patience in epochs without a better evaluation cost (evaluation data
-                                   required), after which training ends and the best weights are restored;
-                                   0 = off (default) */
+                                   required, or a report_hook that supplies eval_cost), after which training
+                                   ends and the best weights are restored; 0 = off (default) */
     float    lr_decay;          /* when evaluation cost has not improved for lr_patience epochs, divide the
-                                   learning rate by this factor (> 1); 0 = off (default). Needs evaluation data */
+                                   learning rate by this factor (> 1); 0 = off (default). Needs evaluation data
+                                   (or a report_hook, as above) */
     int32_t  lr_patience;       /* default 5 */
     float    lr_min;            /* stop training when the learning rate falls below this; default 0 (never) */
     int32_t  shuffle;           /* non-zero: reshuffle the samples every epoch (default 1) */

@@ -22,7 +22,7 @@ static const struct {
     {"failed_save", test_failed_save}, {"threads", test_threads},
     {"model_v1", test_model_v1},       {"invariance", test_invariance},
     {"cnn", test_cnn},                 {"cnn_hostile", test_cnn_hostile},
-    {"cnn_threads", test_cnn_threads},
+    {"cnn_threads", test_cnn_threads}, {"gradients", test_gradients},
 };
 enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
 

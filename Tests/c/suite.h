@@ -20,5 +20,6 @@ void test_execution(void);
 void test_cnn(void);
 void test_cnn_hostile(void);
 void test_cnn_threads(void);
+void test_gradients(void);
 
 #endif

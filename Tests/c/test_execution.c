@@ -6,8 +6,9 @@
  *    the call returns;
  *  - nerve_kernel names one of the two documented kernels, the one the CPU's instruction sets select;
  *  - nerve_enum_name / nerve_enum_value: every documented name, both ways, and the refusals;
- *  - struct_size: the 0.1 layout (ending at user_data) and the current one are accepted, the 0.1 layout
- *    trains exactly like the current one with the defaults of the later fields; other sizes are refused;
+ *  - struct_size: the 0.1 layout (ending at user_data), the 0.2/0.3 one (ending at threads, its size rounded up
+ *    to 8 bytes) and the current one are accepted; the older layouts train exactly like the current one with
+ *    the defaults of the later fields, whatever lies beyond their fields; other sizes are refused;
  *  - calls with 2 or more threads complete, with the same results, while spinning threads occupy every core. */
 #include <pthread.h>
 #include <sched.h>
@@ -444,8 +445,39 @@ static void enum_names(void)
 
 /* ---- struct_size --------------------------------------------------------------------------------------- */
 
-/* The 0.1 struct ended at user_data. */
+/* The 0.1 struct ended at user_data. The 0.2 and 0.3 struct ended at threads: its fields take V03_FIELDS bytes,
+ * and sizeof (its struct_size) counts the tail padding up to the struct's 8-byte alignment. */
 static const size_t V01_SIZE = offsetof(nerve_train_options, user_data) + sizeof(void *);
+static const size_t V03_FIELDS = offsetof(nerve_train_options, threads) + sizeof(int32_t);
+#define V03_SIZE ((V03_FIELDS + 7) / 8 * 8)
+
+/* What a library reading beyond a short struct's fields would find: values that each change the outcome. */
+static int32_t zero_gradient(float *gradient, int64_t count, int64_t rows, void *user_data)
+{
+    (void)rows, (void)user_data;
+    memset(gradient, 0, sizeof(float) * (size_t)count);
+    return 0;
+}
+
+static int32_t refuse_report(nerve_epoch_report *report, void *user_data)
+{
+    (void)report, (void)user_data;
+    return 1;
+}
+
+static void garbage_beyond(nerve_train_options *o, size_t fields)
+{
+    if (fields <= offsetof(nerve_train_options, threads))
+        o->threads = -7; /* refused if read */
+    o->gradient_hook = zero_gradient;
+    o->report_hook = refuse_report;
+    o->regularization_n = -3; /* refused if read */
+    /* The bytes after the last field the layout has (0.2/0.3's tail padding is steps_per_epoch's place now):
+     * 1 would train one step per epoch. */
+    o->steps_per_epoch = 1;
+    if (fields < offsetof(nerve_train_options, steps_per_epoch))
+        memset((unsigned char *)o + fields, 0x5A, offsetof(nerve_train_options, steps_per_epoch) - fields);
+}
 
 static void options_size(void)
 {
@@ -459,21 +491,36 @@ static void options_size(void)
     o.momentum = 0.3f;
     o.dropout = 0.1f;
     CHECK_OK(nerve_train(current, x, y, N, NULL, NULL, 0, &o));
-    /* A 0.1 caller's struct: what lies beyond struct_size is not the caller's, here a nonsense count. */
+    /* A 0.1 caller's struct: what lies beyond struct_size is not the caller's, here values that would be
+     * refused or would change the training. */
     nerve_train_options v01 = o;
     v01.struct_size = (uint32_t)V01_SIZE;
-    v01.threads = -7;
+    garbage_beyond(&v01, V01_SIZE);
     CHECK_OK(nerve_set_threads(old, 2)); /* the default of `threads`, 0, means the network's count */
     if (CHECK_OK(nerve_train(old, x, y, N, NULL, NULL, 0, &v01)))
         CHECK(weights_equal(old, current), "training with the 0.1 struct_size (%zu) gave other weights than with "
                                             "the current layout and default threads", V01_SIZE);
+    /* A 0.2/0.3 caller's struct: struct_size is its sizeof, whose last 4 bytes are padding that may hold
+     * anything; neither they nor what follows is read. */
+    nerve_train_options v03 = o;
+    v03.struct_size = (uint32_t)V03_SIZE;
+    v03.threads = 2;
+    garbage_beyond(&v03, V03_FIELDS);
+    nerve_free(old);
+    old = make_net(11);
+    if (old && CHECK_OK(nerve_train(old, x, y, N, NULL, NULL, 0, &v03)))
+        CHECK(weights_equal(old, current), "training with the 0.2/0.3 struct_size (%zu, fields up to %zu) gave "
+                                            "other weights than with the current layout and the defaults of the "
+                                            "later fields", (size_t)V03_SIZE, V03_FIELDS);
 
     const uint32_t refused[] = {0, 1, 4, (uint32_t)V01_SIZE - 1, (uint32_t)V01_SIZE + 1,
-                                (uint32_t)V01_SIZE + 4, (uint32_t)sizeof(nerve_train_options) - 1,
+                                (uint32_t)V01_SIZE + 4, (uint32_t)V03_FIELDS, (uint32_t)V03_SIZE - 1,
+                                (uint32_t)V03_SIZE + 1, (uint32_t)V03_SIZE + 4, (uint32_t)V03_SIZE + 8,
+                                (uint32_t)sizeof(nerve_train_options) - 1,
                                 (uint32_t)sizeof(nerve_train_options) + 1, (uint32_t)sizeof(nerve_train_options) + 8,
                                 UINT32_MAX};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-        if (refused[i] == sizeof(nerve_train_options) || refused[i] == V01_SIZE)
+        if (refused[i] == sizeof(nerve_train_options) || refused[i] == V01_SIZE || refused[i] == V03_SIZE)
             continue;
         struct {
             nerve_train_options known;
@@ -483,8 +530,8 @@ static void options_size(void)
         padded.known = o;
         padded.known.struct_size = refused[i];
         if (!CHECK_FAILS(nerve_train(other, x, y, N, NULL, NULL, 0, &padded.known), INVALID))
-            fprintf(stderr, "     (struct_size %u; 0.1's is %zu, this version's %zu)\n", refused[i], V01_SIZE,
-                    sizeof(nerve_train_options));
+            fprintf(stderr, "     (struct_size %u; 0.1's is %zu, 0.3's %zu, this version's %zu)\n", refused[i],
+                    V01_SIZE, (size_t)V03_SIZE, sizeof(nerve_train_options));
     }
 done:
     nerve_free(old);

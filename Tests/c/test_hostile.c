@@ -63,12 +63,12 @@ static void status_strings(void)
 {
     const nerve_status known[] = {NERVE_OK, NERVE_STOPPED, NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED,
                                   NERVE_E_NOMEM, NERVE_E_IO, NERVE_E_FORMAT, NERVE_E_BUSY, NERVE_E_DIVERGED,
-                                  NERVE_E_CAPACITY};
+                                  NERVE_E_CAPACITY, NERVE_E_ABORTED};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         const char *s = nerve_status_string(known[i]);
         CHECK(s && s[0] && strcmp(s, "unknown status") != 0, "status %d has no name", (int)known[i]);
     }
-    const nerve_status unknown[] = {2, -10, 100, INT32_MIN, INT32_MAX};
+    const nerve_status unknown[] = {2, -11, 100, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *s = nerve_status_string(unknown[i]);
         CHECK(s && strcmp(s, "unknown status") == 0, "status %d named \"%s\", expected \"unknown status\"",
@@ -337,14 +337,18 @@ static void train_options(void)
     CHECK_FAILS(nerve_train(net, x, y, N, NULL, NULL, 0, &o), INVALID);
 }
 
-/* struct_size tells the library which fields the caller knows. This version accepts its own layout and 0.1's
- * (which ends at user_data) and refuses every other size with NERVE_E_INVALID; it must not read the fields
- * beyond the size it was given. */
+/* struct_size tells the library which fields the caller knows. This version accepts its own layout, 0.2's and
+ * 0.3's (which ends at threads; its struct_size, the struct's sizeof then, counts 4 bytes of tail padding) and
+ * 0.1's (which ends at user_data), and refuses every other size with NERVE_E_INVALID; it must not read beyond
+ * the size it was given, nor take the padding of the 0.2/0.3 layout for a field. */
 static const size_t V01_OPTIONS_SIZE = offsetof(nerve_train_options, user_data) + sizeof(void *);
+static const size_t V03_OPTIONS_FIELDS = offsetof(nerve_train_options, threads) + sizeof(int32_t);
+#define V03_OPTIONS_SIZE ((V03_OPTIONS_FIELDS + 7) / 8 * 8)
 
 /* An older caller's struct really is shorter: the bytes after struct_size may not be readable at all. Puts a
  * struct of `known` bytes right before an inaccessible page and trains with it in a child (a read there kills
- * the process), which must end with `expected`. */
+ * the process), which must end with `expected`. Bytes of the struct after the layout's last field (the 0.2/0.3
+ * tail padding) hold 0xFF: -1 if taken for steps_per_epoch, which would be refused. */
 static void short_struct_at_page_end(size_t known, nerve_status expected)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -357,6 +361,8 @@ static void short_struct_at_page_end(size_t known, nerve_status expected)
         full.epochs = 1;
         unsigned char *at = pages + page - known;
         memcpy(at, &full, known);
+        if (known == V03_OPTIONS_SIZE && V03_OPTIONS_FIELDS < known)
+            memset(at + V03_OPTIONS_FIELDS, 0xFF, known - V03_OPTIONS_FIELDS);
         fflush(NULL);
         pid_t child = fork();
         if (child == 0) {
@@ -382,11 +388,12 @@ static void train_options_size(void)
 {
     const uint32_t sizes[] = {0, 1, sizeof(uint32_t), offsetof(nerve_train_options, progress),
                               (uint32_t)V01_OPTIONS_SIZE - 1, (uint32_t)V01_OPTIONS_SIZE + 1,
-                              offsetof(nerve_train_options, threads) + sizeof(int32_t),
+                              (uint32_t)V03_OPTIONS_FIELDS, (uint32_t)V03_OPTIONS_SIZE - 1,
+                              (uint32_t)V03_OPTIONS_SIZE + 1, (uint32_t)V03_OPTIONS_SIZE + 8,
                               sizeof(nerve_train_options) - 1, sizeof(nerve_train_options) + 8, UINT32_MAX};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        if (sizes[i] == V01_OPTIONS_SIZE || sizes[i] == sizeof(nerve_train_options))
-            continue; /* the two accepted layouts, on a platform where another size coincides with one */
+        if (sizes[i] == V01_OPTIONS_SIZE || sizes[i] == V03_OPTIONS_SIZE || sizes[i] == sizeof(nerve_train_options))
+            continue; /* the accepted layouts, on a platform where another size coincides with one */
         /* Room behind the struct, so that a library trusting a larger struct_size reads only our zeros. */
         struct {
             nerve_train_options known;
@@ -404,9 +411,12 @@ static void train_options_size(void)
         CHECK(calls == 0 && stray_calls == 0, "struct_size %u: refused training called the callback", sizes[i]);
     }
     /* Too short for any version: refused without a look beyond. 0.1's layout: accepted without a look at
-     * `threads` and what follows. */
+     * `threads` and what follows. 0.2's and 0.3's: accepted without a look past its own size, its padding
+     * not taken for steps_per_epoch. */
     short_struct_at_page_end(offsetof(nerve_train_options, progress), NERVE_E_INVALID);
     short_struct_at_page_end(V01_OPTIONS_SIZE, NERVE_OK);
+    short_struct_at_page_end(V03_OPTIONS_SIZE, NERVE_OK);
+    short_struct_at_page_end(V03_OPTIONS_FIELDS, NERVE_E_INVALID);
 }
 
 static void train(void)
