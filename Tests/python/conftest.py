@@ -36,3 +36,14 @@ def fashion_small(fashion):
     """2000 training and 1000 test samples: enough to learn something in well under a second."""
     (X, y), (X_test, y_test) = fashion
     return (X[:2000], y[:2000]), (X_test[:1000], y_test[:1000])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def single_threaded_blas():
+    """The test session, as host, runs numpy's and scipy's BLAS on one thread: on two busy cores, threads made
+    scipy's L-BFGS-B bookkeeping (small vectors and 2m × 2m matrices) ten times slower. Nerve itself never
+    touches this setting."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

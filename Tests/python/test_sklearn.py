@@ -24,7 +24,16 @@ from nerve.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@parametrize_with_checks([MLPClassifier(), MLPRegressor(), MLPClassifier(n_jobs=2), MLPRegressor(n_jobs=-1)])
+@parametrize_with_checks(
+    [
+        MLPClassifier(),
+        MLPRegressor(),
+        MLPClassifier(n_jobs=2),
+        MLPRegressor(n_jobs=-1),
+        MLPClassifier(solver="lbfgs"),
+        MLPRegressor(solver="lbfgs"),
+    ]
+)
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
@@ -190,7 +199,9 @@ def test_early_stopping_holds_out_validation_data():
 def test_invalid_parameters_raise_at_fit():
     X, y = load_iris(return_X_y=True)
     for params in [
-        {"solver": "lbfgs"},
+        {"solver": "newton"},
+        {"solver": "lbfgs", "dropout": 0.2},
+        {"max_fun": 0},
         {"activation": "softplus"},
         {"hidden_layer_sizes": (10, 0)},
         {"hidden_layer_sizes": "big"},

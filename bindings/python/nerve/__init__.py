@@ -11,12 +11,16 @@
                                 nerve.Dense(10, activation="softmax")])
     print(cnn.summary())
 
+    cost, gradient = net.cost_gradient(X[:1000], y[:1000])   # flat, laid out as net.get_parameters()
+    nerve.check_gradient(net, X[:100], y[:100], parameters=200)  # backprop against finite differences
+
 The shared library is found through NERVE_LIBRARY, then a copy shipped inside this package, then the build
 output of the source tree this package lives in, then the system's library path.
 """
 
 from . import datasets, network2
 from .errors import (
+    NerveAbortedError,
     NerveBusyError,
     NerveCapacityError,
     NerveDivergedError,
@@ -28,11 +32,12 @@ from .errors import (
     NerveUnsupportedError,
     NerveValueError,
 )
+from .gradients import GradientNorms, check_gradient
 from .history import Epoch, History
 from .layers import Conv2D, Dense, Layer, MaxPool2D, MeanPool2D
 from .network import Network, load
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 
 def library_version():
@@ -95,6 +100,9 @@ __all__ = [
     "NerveBusyError",
     "NerveDivergedError",
     "NerveCapacityError",
+    "NerveAbortedError",
+    "GradientNorms",
+    "check_gradient",
     "datasets",
     "network2",
     "library_version",

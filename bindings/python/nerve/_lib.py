@@ -26,7 +26,7 @@ from pathlib import Path
 
 LIBRARY_ENV = "NERVE_LIBRARY"
 LIBRARY_FILE = "libnerve.so"
-REQUIRED_VERSION = "0.3"
+REQUIRED_VERSION = "0.4"
 
 # Status codes (nerve.h, "Status codes").
 OK = 0
@@ -40,6 +40,7 @@ E_FORMAT = -6
 E_BUSY = -7
 E_DIVERGED = -8
 E_CAPACITY = -9
+E_ABORTED = -10
 
 # Enumerations whose names the library reports (nerve.h, NERVE_ENUM_*).
 ENUM_ACTIVATION = 0
@@ -68,6 +69,7 @@ MAX_THREADS = 256
 c_float_p = POINTER(c_float)
 c_int32_p = POINTER(c_int32)
 c_int64_p = POINTER(c_int64)
+c_double_p = POINTER(c_double)
 
 
 class LayerSpec(Structure):
@@ -100,6 +102,9 @@ class EpochReport(Structure):
 
 
 PROGRESS_FN = CFUNCTYPE(c_int32, POINTER(EpochReport), c_void_p)
+# nerve_gradient_fn and nerve_report_fn (Since 0.4): the training hooks.
+GRADIENT_FN = CFUNCTYPE(c_int32, POINTER(c_float), c_int64, c_int64, c_void_p)
+REPORT_FN = CFUNCTYPE(c_int32, POINTER(EpochReport), c_void_p)
 
 
 class TrainOptions(Structure):
@@ -128,6 +133,11 @@ class TrainOptions(Structure):
         ("user_data", c_void_p),
         # Since 0.2
         ("threads", c_int32),
+        # Since 0.4
+        ("steps_per_epoch", c_int32),
+        ("gradient_hook", GRADIENT_FN),
+        ("report_hook", REPORT_FN),
+        ("regularization_n", c_int64),
     ]
 
 
@@ -172,6 +182,17 @@ _PROTOTYPES = {
     "nerve_layer_parameter_count": (c_int32, [c_void_p, c_int32, c_int64_p, c_int64_p]),
     "nerve_get_layer": (c_int32, [c_void_p, c_int32, c_float_p, c_int64, c_float_p, c_int64]),
     "nerve_set_layer": (c_int32, [c_void_p, c_int32, c_float_p, c_int64, c_float_p, c_int64]),
+    "nerve_get_parameters": (c_int32, [c_void_p, c_float_p, c_int64]),
+    "nerve_set_parameters": (c_int32, [c_void_p, c_float_p, c_int64]),
+    "nerve_cost_gradient": (
+        c_int32,
+        [c_void_p, c_float_p, c_float_p, c_int64, c_float, c_float, c_double_p, c_float_p, c_int64],
+    ),
+    "nerve_gradient_norms": (c_int32, [c_void_p, c_float_p, c_float_p, c_int64, c_double_p, c_double_p, c_int32]),
+    "nerve_check_gradient": (
+        c_int32,
+        [c_void_p, c_float_p, c_float_p, c_int64, c_double, c_int64_p, c_int64, c_double_p],
+    ),
     "nerve_train_options_init": (None, [c_void_p]),
     "nerve_train": (
         c_int32,

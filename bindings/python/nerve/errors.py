@@ -76,6 +76,13 @@ class NerveCapacityError(NerveError):
     status = _lib.E_CAPACITY
 
 
+class NerveAbortedError(NerveError, RuntimeError):
+    """NERVE_E_ABORTED: a training hook asked training to end; the network keeps the last completed epoch's
+    weights (or those it had before training)."""
+
+    status = _lib.E_ABORTED
+
+
 _BY_STATUS = {
     cls.status: cls
     for cls in (
@@ -88,6 +95,7 @@ _BY_STATUS = {
         NerveBusyError,
         NerveDivergedError,
         NerveCapacityError,
+        NerveAbortedError,
     )
 }
 

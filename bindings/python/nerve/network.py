@@ -5,13 +5,14 @@ from __future__ import annotations
 import ctypes
 import os
 import weakref
-from ctypes import byref, c_float, c_int32, c_int64, c_size_t, c_void_p
+from ctypes import byref, c_double, c_float, c_int32, c_int64, c_size_t, c_void_p
 from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _arrays, _lib
 from .errors import check, error_for
+from .gradients import GradientNorms
 from .history import Epoch, History
 from .interrupt import InterruptRequest
 from .layers import Conv2D, Dense, Layer, _integer
@@ -436,6 +437,125 @@ class Network:
         code = _choice(init, _lib.INITS, "init")
         check(_lib.lib().nerve_reinit(self._handle, code, _arrays.uint64(seed, "seed")))
 
+    # ------------------------------------------------------------------------------- parameters and gradients
+
+    def get_parameters(self):
+        """Every weight and bias as one new float32 array of `parameter_count` values.
+
+        Returns
+        -------
+        ndarray of float32, shape (parameter_count,)
+            Layer after layer, each layer's weights then its biases, each flattened from the shapes get_layer
+            gives them (pooling layers contribute nothing). Gradients from cost_gradient use the same layout.
+        """
+        values = np.empty(self.parameter_count, dtype=np.float32)
+        check(_lib.lib().nerve_get_parameters(self._handle, _arrays.pointer(values), values.size))
+        return values
+
+    def set_parameters(self, values):
+        """Replaces every weight and bias at once, in the layout get_parameters gives.
+
+        Parameters
+        ----------
+        values : array_like, shape (parameter_count,)
+            Finite real numbers, stored as float32.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If values is not a 1-D array of parameter_count finite numbers; the network is then unchanged.
+        NerveBusyError
+            While the network is being trained.
+        """
+        count = self.parameter_count
+        array = _arrays._as_numeric_array(values, "values")
+        if array.ndim != 1 or array.shape[0] != count:
+            raise ValueError(
+                f"values must be a 1-D array of the network's {count} parameters, got shape {array.shape}"
+            )
+        array = _arrays._as_finite_float32(array, "values")
+        check(_lib.lib().nerve_set_parameters(self._handle, _arrays.pointer(array), array.size))
+
+    def cost_gradient(self, X, Y, l2=0.0, l1=0.0):
+        """The mean cost over the samples and its gradient with respect to every parameter, by backpropagation.
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Samples and targets, in any form fit takes: rows or images, one-hot rows or integer labels.
+        l2, l1 : float, default 0.0
+            λ of L2 and of L1 regularisation. With both 0 the cost is the data term alone (as evaluate's);
+            otherwise cost and gradient include ½(l2/n)·Σw² + (l1/n)·Σ|w| over the weights (biases excluded), n
+            being the number of samples given here. With l2 = alpha this is the objective scikit-learn's MLPs
+            minimise with L-BFGS.
+
+        Returns
+        -------
+        cost : float
+            The mean cost, summed in double precision.
+        gradient : ndarray of float32, shape (parameter_count,)
+            ∂cost/∂p for every parameter p, in the layout of get_parameters.
+
+        Notes
+        -----
+        Dropout is off and the network is not changed; the call uses the network's `threads` and takes the
+        samples in chunks of fixed size, so its memory does not grow with their number.
+        """
+        x = self._inputs(X, name="X")
+        y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
+        cost = c_double()
+        gradient = np.empty(self.parameter_count, dtype=np.float32)
+        check(
+            _lib.lib().nerve_cost_gradient(
+                self._handle,
+                _arrays.pointer(x),
+                _arrays.pointer(y),
+                x.shape[0],
+                _arrays.real(l2, "l2"),
+                _arrays.real(l1, "l1"),
+                byref(cost),
+                _arrays.pointer(gradient),
+                gradient.size,
+            )
+        )
+        return float(cost.value), gradient
+
+    def gradient_norms(self, X, Y):
+        """The Euclidean norm of each layer's weight and bias gradient, without regularisation.
+
+        The bias gradient of a layer is its mean error δ, whose norm the notes take as the layer's speed of
+        learning: in a deep sigmoid network at initialisation it shrinks layer by layer towards the input (the
+        vanishing gradient).
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Samples and targets, in any form fit takes.
+
+        Returns
+        -------
+        GradientNorms
+            A named pair (weights, biases) of float64 arrays with one value per layer, input side first; pooling
+            layers get 0.
+        """
+        x = self._inputs(X, name="X")
+        y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
+        count = self.layer_count
+        weights = np.empty(count, dtype=np.float64)
+        biases = np.empty(count, dtype=np.float64)
+        check(
+            _lib.lib().nerve_gradient_norms(
+                self._handle,
+                _arrays.pointer(x),
+                _arrays.pointer(y),
+                x.shape[0],
+                weights.ctypes.data_as(_lib.c_double_p),
+                biases.ctypes.data_as(_lib.c_double_p),
+                count,
+            )
+        )
+        return GradientNorms(weights, biases)
+
     # ------------------------------------------------------------------------------------------------ training
 
     def fit(
@@ -463,6 +583,7 @@ class Network:
         progress=False,
         callback=None,
         threads=None,
+        comm=None,
     ):
         """Trains the network; it keeps the trained weights.
 
@@ -512,6 +633,15 @@ class Network:
             How many threads this call may use, 1 .. 256; None (or 0) uses the network's `threads`.
             Results do not depend on it: the same seed, data and options give bit-identical weights with any
             thread count.
+        comm : mpi4py communicator, optional
+            Data-parallel training over the communicator's ranks (see nerve.distributed): X and Y are this
+            rank's shard of the training data, and batch_size is per rank, so a step's global batch is
+            batch_size × ranks; the ranks average their gradients before every step and take identical steps
+            from rank 0's initial weights. With shuffle=False rank r's k-th batch is the k-th slice of its own
+            shard. Every rank must call fit with the same arguments (its own shards of X, Y and
+            validation_data aside). The epochs' figures are means over the ranks, rank 0 alone shows progress,
+            and a stop on any rank (callback, Ctrl-C, an exception) ends training on every rank after that
+            epoch.
 
         Returns
         -------
@@ -558,8 +688,21 @@ class Network:
         options.monitor_training = _choice(monitor, _lib.MONITORS, "monitor")
         options.threads = 0 if threads is None else _arrays.int32(threads, "threads")
 
+        coordinator = None
+        if comm is not None:
+            from .distributed import Coordinator
+
+            coordinator = Coordinator(
+                self,
+                comm,
+                n_samples=x.shape[0],
+                n_eval=0 if eval_x is None else eval_x.shape[0],
+                batch_size=options.batch_size,
+            )
+            coordinator.configure(options)
+
         history = History()
-        shown = reporter(progress, options.epochs)
+        shown = reporter(progress if coordinator is None or coordinator.shows_progress else False, options.epochs)
         raised = []  # an exception from the callback, re-raised once the C call is over
 
         with InterruptRequest() as interrupt:
@@ -570,12 +713,18 @@ class Network:
                     history.append(epoch)
                     self.history = history  # from the first epoch on, so a failed call leaves the old one
                     shown.update(epoch)
-                    if callback is not None and callback(epoch):
-                        return 1
-                    return 1 if interrupt.requested else 0
+                    stop = bool(callback is not None and callback(epoch)) or interrupt.requested
                 except BaseException as error:  # ctypes would print and drop it, KeyboardInterrupt included
                     raised.append(error)
-                    return 1
+                    stop = True
+                if coordinator is not None:
+                    # A collective call: every rank makes it once per epoch, even after its own callback failed.
+                    try:
+                        stop = coordinator.agree_to_stop(stop)
+                    except BaseException as error:
+                        raised.append(error)
+                        stop = True
+                return 1 if stop else 0
 
             options.progress = _lib.PROGRESS_FN(on_epoch)
             try:
@@ -592,6 +741,8 @@ class Network:
                 failure = None if status >= 0 else error_for(status)
             finally:
                 shown.close()
+        if coordinator is not None and coordinator.raised() is not None:
+            raise coordinator.raised()  # from inside a hook, which could only make training abort
         history.stopped = status == _lib.STOPPED
         if failure is None:
             self.history = history

@@ -3,10 +3,15 @@
 They take the parameters of sklearn.neural_network's estimators of the same names where Nerve has the matching
 feature, and work in pipelines, grid searches and cross-validation. Differences worth knowing:
 
-- solver is "sgd" (with `momentum`) or "adam"; there is no "lbfgs", no Nesterov momentum and no learning-rate
+- solver is "sgd" (with `momentum`), "adam" or "lbfgs"; there is no Nesterov momentum and no learning-rate
   schedule other than constant.
-- alpha is scikit-learn's L2 penalty (alpha/(2·batch)·‖W‖² per mini-batch); it is passed to Nerve as the
-  equivalent λ of its λ/n weight decay.
+- "lbfgs" runs scipy's L-BFGS-B on the full-batch cost and gradient that Nerve computes
+  (Network.cost_gradient), on scikit-learn's objective: the mean loss plus alpha/(2n)·‖W‖², the regressor's
+  loss averaged over its outputs as scikit-learn's is. The network computes in float32, so iteration counts
+  differ a little from scikit-learn's float64 runs. It has no partial_fit and keeps no loss_curve_, as in
+  scikit-learn.
+- alpha is scikit-learn's L2 penalty (alpha/(2·batch)·‖W‖² per mini-batch, alpha/(2n)·‖W‖² for lbfgs); it is
+  passed to Nerve as the equivalent λ of its λ/n weight decay.
 - early_stopping holds out validation_fraction of the data and stops after n_iter_no_change epochs without a
   better validation *cost* (scikit-learn watches the score); the best weights are then restored.
 - there is no sample_weight, and the classifier is single-label (softmax output, log-likelihood cost).
@@ -24,10 +29,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import _lib
+from . import _arrays, _lib
 from .network import Network
 
 # scikit-learn's activation names, and Nerve's own for those who prefer them.
@@ -40,7 +46,8 @@ _ACTIVATIONS = {
     "sigmoid": "sigmoid",
     "leaky_relu": "leaky_relu",
 }
-_SOLVERS = ("sgd", "adam")
+_STOCHASTIC_SOLVERS = ("sgd", "adam")
+_SOLVERS = (*_STOCHASTIC_SOLVERS, "lbfgs")
 _SEED_BOUND = np.iinfo(np.int32).max
 
 _PARAMETERS = """
@@ -50,22 +57,25 @@ _PARAMETERS = """
         The sizes of the hidden layers; () for none.
     activation : {"relu", "identity", "logistic", "tanh", "leaky_relu"}, default "relu"
         The hidden layers' activation; Nerve's names "linear" and "sigmoid" are accepted too.
-    solver : {"adam", "sgd"}, default "adam"
+    solver : {"adam", "sgd", "lbfgs"}, default "adam"
+        Adam or SGD on mini-batches, or L-BFGS (scipy's L-BFGS-B) on the whole training set: often the
+        quickest and best on small data sets. lbfgs uses alpha, max_iter, tol, max_fun and verbose only.
     alpha : float, default 0.0001
         Strength of the L2 penalty, as in scikit-learn.
     batch_size : int or "auto", default "auto"
         Samples per mini-batch; "auto" is min(200, n_samples).
     learning_rate_init : float, default 0.001
     max_iter : int, default 200
-        The most epochs fit runs.
+        The most epochs fit runs; for lbfgs, the most iterations.
     shuffle : bool, default True
         Reshuffle the samples every epoch.
     random_state : int, RandomState instance or None, default None
         Draws the seed of the network's weights, shuffling and dropout, and the validation split.
     tol : float, default 1e-4
-        The least decrease of the training loss that counts as an improvement.
+        The least decrease of the training loss that counts as an improvement; for lbfgs, the gradient
+        tolerance (scipy's gtol) that ends the search.
     verbose : bool, default False
-        Print a line per epoch.
+        Print a line per epoch (per iteration for lbfgs).
     warm_start : bool, default False
         Continue from the fitted network on the next fit.
     momentum : float, default 0.9
@@ -78,6 +88,8 @@ _PARAMETERS = """
         Adam's coefficients.
     n_iter_no_change : int, default 10
         Patience in epochs, of early stopping or of the training-loss plateau that ends fit.
+    max_fun : int, default 15000
+        lbfgs only: the most evaluations of the cost and its gradient.
     dropout : float, default 0.0
         Probability in [0, 1) of dropping each hidden unit during training.
     n_jobs : int, default None
@@ -121,6 +133,7 @@ class _NerveMLP(BaseEstimator):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         n_jobs=None,
     ):
@@ -143,6 +156,7 @@ class _NerveMLP(BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
         self.dropout = dropout
         self.n_jobs = n_jobs
 
@@ -167,18 +181,22 @@ class _NerveMLP(BaseEstimator):
             self.activation in _ACTIVATIONS,
             f"activation must be one of {', '.join(_ACTIVATIONS)}, got {self.activation!r}",
         )
-        _require(self.solver in _SOLVERS, f"solver must be 'sgd' or 'adam', got {self.solver!r}")
+        _require(self.solver in _SOLVERS, f"solver must be 'sgd', 'adam' or 'lbfgs', got {self.solver!r}")
         _require(self.batch_size == "auto" or (isinstance(self.batch_size, numbers.Integral)
                  and self.batch_size >= 1), f"batch_size must be 'auto' or >= 1, got {self.batch_size!r}")
         _require(isinstance(self.max_iter, numbers.Integral) and self.max_iter >= 1,
                  f"max_iter must be >= 1, got {self.max_iter!r}")
         _require(isinstance(self.n_iter_no_change, numbers.Integral) and self.n_iter_no_change >= 1,
                  f"n_iter_no_change must be >= 1, got {self.n_iter_no_change!r}")
+        _require(isinstance(self.max_fun, numbers.Integral) and self.max_fun >= 1,
+                 f"max_fun must be >= 1, got {self.max_fun!r}")
         _require(self.alpha >= 0, f"alpha must be >= 0, got {self.alpha}")
         _require(self.learning_rate_init > 0, f"learning_rate_init must be > 0, got {self.learning_rate_init}")
         _require(self.tol >= 0, f"tol must be >= 0, got {self.tol}")
         _require(0 <= self.momentum < 1, f"momentum must be in [0, 1), got {self.momentum}")
         _require(0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout}")
+        _require(self.dropout == 0 or self.solver in _STOCHASTIC_SOLVERS,
+                 f"dropout={self.dropout} needs solver 'sgd' or 'adam': lbfgs minimises the cost without dropout")
         _require(0 < self.validation_fraction < 1,
                  f"validation_fraction must be in (0, 1), got {self.validation_fraction}")
         _require(0 <= self.beta_1 < 1 and 0 <= self.beta_2 < 1, "beta_1 and beta_2 must be in [0, 1)")
@@ -187,6 +205,12 @@ class _NerveMLP(BaseEstimator):
                  and not isinstance(self.n_jobs, (bool, np.bool_)) and self.n_jobs != 0),
                  f"n_jobs must be None or a non-zero integer, got {self.n_jobs!r}")
         self._hidden_sizes()
+
+    def _check_solver(self):
+        """partial_fit exists for the stochastic solvers only, as in scikit-learn."""
+        if self.solver not in _STOCHASTIC_SOLVERS:
+            raise AttributeError(f"partial_fit is only available for stochastic optimizers; {self.solver} is not")
+        return True
 
     def _threads(self):
         """The thread count for the network, from n_jobs as scikit-learn reads it."""
@@ -203,12 +227,15 @@ class _NerveMLP(BaseEstimator):
         seed = int(rng.randint(_SEED_BOUND))
         self.net_ = Network([n_features, *hidden, n_outputs], activations=activations, cost=self._cost, seed=seed)
         self.n_iter_ = 0
-        self.loss_curve_ = []
-        self.best_loss_ = np.inf
-        self.validation_loss_curve_ = []
+        if self.solver in _STOCHASTIC_SOLVERS:  # as in scikit-learn, lbfgs keeps no loss curve
+            self.loss_curve_ = []
+            self.best_loss_ = np.inf
+            self.validation_loss_curve_ = []
 
     def _train(self, X, targets, epochs, rng, incremental):
         """Runs Nerve on (X, targets), targets being class indices or a float matrix, for up to `epochs`."""
+        if not hasattr(self, "loss_curve_"):  # a warm start after an lbfgs fit, which keeps no curve
+            self.loss_curve_, self.best_loss_, self.validation_loss_curve_ = [], np.inf, []
         n = X.shape[0]
         batch = min(200, n) if self.batch_size == "auto" else self.batch_size
         validation = None
@@ -268,6 +295,61 @@ class _NerveMLP(BaseEstimator):
                 ConvergenceWarning,
             )
 
+    def _train_lbfgs(self, X, targets):
+        """Minimises the full-batch objective with scipy's L-BFGS-B, starting from the network's parameters."""
+        import scipy.optimize  # only lbfgs needs scipy
+
+        net = self.net_
+        # Converted once, so that each evaluation hands the library the arrays as they are.
+        x = net._inputs(X, name="X")
+        y = _arrays.targets(targets, x.shape[0], net.output_size, name="y")
+        # Nerve's quadratic cost sums over outputs where scikit-learn's squared error averages over them.
+        scale = 1.0 / self._outputs_per_loss()
+        latest_loss, iteration = np.nan, 0
+
+        def objective(parameters):
+            nonlocal latest_loss
+            net.set_parameters(parameters)
+            cost, gradient = net.cost_gradient(x, y, l2=self.alpha / scale)
+            latest_loss = cost * scale
+            return latest_loss, gradient.astype(np.float64) * scale
+
+        def report(_parameters):
+            nonlocal iteration
+            iteration += 1
+            # L-BFGS-B's last evaluation is at the iterate it has just accepted.
+            print(f"Iteration {iteration}, loss = {latest_loss:.8f}", flush=True)
+
+        # L-BFGS-B's own linear algebra runs on the host's BLAS, whose thread count stays the host's to set (on a
+        # busy machine, threadpoolctl.threadpool_limits(1, "blas") around fit speeds it up); the cost and
+        # gradient run on Nerve's threads, set by n_jobs.
+        result = scipy.optimize.minimize(
+            objective,
+            net.get_parameters().astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=report if self.verbose else None,
+            options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
+        )
+        net.set_parameters(result.x)
+        self.n_iter_ = min(int(result.nit), self.max_iter)
+        self.loss_ = float(result.fun)
+        if result.status != 0:
+            # scikit-learn warns whenever L-BFGS-B stops for another reason than convergence, in these words.
+            message = result.message.decode() if isinstance(result.message, bytes) else str(result.message)
+            text = f"lbfgs failed to converge after {self.n_iter_} iteration(s) (status={result.status}):\n{message}\n"
+            if self.n_iter_ == self.max_iter:
+                text += (
+                    "\nIncrease the number of iterations to improve the convergence "
+                    f"(max_iter={self.max_iter})."
+                )
+            text += "\nYou might also want to scale the data."
+            warnings.warn(text, ConvergenceWarning)
+
+    def _outputs_per_loss(self):
+        """How many outputs Nerve's cost adds up where scikit-learn's loss takes their mean."""
+        return 1
+
     def _fit(self, X, y, incremental, classes=None):
         self._check_params()
         reset = not hasattr(self, "net_") or not (incremental or self.warm_start)
@@ -277,7 +359,10 @@ class _NerveMLP(BaseEstimator):
         if reset:
             self._new_network(X.shape[1], n_outputs, rng)
         self.net_.threads = self._threads()
-        self._train(X, targets, 1 if incremental else self.max_iter, rng, incremental)
+        if self.solver == "lbfgs":
+            self._train_lbfgs(X, targets)
+        else:
+            self._train(X, targets, 1 if incremental else self.max_iter, rng, incremental)
         return self
 
     def fit(self, X, y):
@@ -324,6 +409,7 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):
         # Class indices; Network.fit one-hot encodes them.
         return np.searchsorted(self.classes_, y), len(self.classes_)
 
+    @available_if(_NerveMLP._check_solver)
     def partial_fit(self, X, y, classes=None):
         """One epoch over (X, y). The first call needs `classes`, every label the model will ever see."""
         if not hasattr(self, "net_"):
@@ -368,6 +454,10 @@ class MLPRegressor(RegressorMixin, _NerveMLP):
     def _targets(self, y):
         return y.reshape(y.shape[0], -1), self.n_outputs_
 
+    def _outputs_per_loss(self):
+        return self.n_outputs_
+
+    @available_if(_NerveMLP._check_solver)
     def partial_fit(self, X, y):
         """One epoch over (X, y), starting a network on the first call."""
         return self._fit(X, y, incremental=True)
