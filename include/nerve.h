@@ -99,7 +99,7 @@ const char *nerve_last_error(void);
  * Never NULL, never to be freed.                                                                    Since 0.1 */
 const char *nerve_status_string(nerve_status status);
 
-/* The library's version, e.g. "0.3.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
+/* The library's version, e.g. "0.4.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
  * header/library mismatch.                                                                           Since 0.1 */
 const char *nerve_version(void);
 
@@ -389,27 +389,35 @@ typedef struct nerve_epoch_report {
  *                                                                                                    Since 0.1 */
 typedef int32_t (*nerve_progress_fn)(const nerve_epoch_report *report, void *user_data);
 
+/* Where a training step stands, as the gradient hook sees it.                                        Since 0.4 */
+typedef struct nerve_step {
+    int32_t epoch;  /* 1-based */
+    int32_t step;   /* 1-based, within the epoch */
+    int64_t rows;   /* samples in this step; 0 in a step past the last batch (see steps_per_epoch) */
+} nerve_step;
+
 /* Called during training after each mini-batch's gradient is computed and before the optimizer uses it, on the
- * training thread: the seam for data-parallel training (an allreduce goes here) and for gradient surgery.
+ * thread that called nerve_train (also with threads > 1, so MPI_THREAD_FUNNELED suffices): the seam for data-parallel training (an allreduce goes here) and for gradient surgery.
  * gradient holds `count` floats (nerve_parameter_count, laid out as nerve_get_parameters) that the hook may
- * rewrite in place: the gradient of the mean cost over this step's `rows` samples, regularisation excluded (the
- * library adds the l2/l1 term after the hook, scaled by regularization_n). rows is 0 in a step that has no
- * samples left (see steps_per_epoch); the gradient is then all zeros. Return 0 to go on; non-zero ends
- * training with NERVE_E_ABORTED and the weights of the last completed epoch. The pointer is valid only
- * during the call. While a hook or the progress callback runs, other threads (and the hook itself) may call
+ * rewrite in place: the gradient of the mean cost over this step's step->rows samples, regularisation excluded
+ * (the library adds the l2/l1 term after the hook, scaled by regularization_n). step->rows is 0 in a step that
+ * has no samples left (see steps_per_epoch); the gradient is then all zeros. hook_data is the options'
+ * hook_data. Return 0 to go on; non-zero ends training with NERVE_E_ABORTED and the weights of the last
+ * completed epoch. The pointers are valid only during the call. While a hook or the progress callback runs, other threads (and the hook itself) may call
  * the read-only functions on the network (nerve_predict, nerve_evaluate, nerve_get_parameters,
  * nerve_cost_gradient, ...), which see the weights before this step; nerve_train, nerve_set_layer,
  * nerve_set_parameters and nerve_reinit on it return NERVE_E_BUSY, and nerve_free is forbidden.
  *                                                                                                    Since 0.4 */
-typedef int32_t (*nerve_gradient_fn)(float *gradient, int64_t count, int64_t rows, void *user_data);
+typedef int32_t (*nerve_gradient_fn)(float *gradient, int64_t count, const nerve_step *step, void *hook_data);
 
-/* Called after each epoch's measurements and before the library acts on them, on the training thread: it may
+/* Called after each epoch's measurements and before the library acts on them, on the thread that called
+ * nerve_train, with the options' hook_data: it may
  * rewrite train_cost, train_accuracy, eval_cost and eval_accuracy (data-parallel ranks replace their own figures
  * by the means over all ranks), and every decision of the epoch then uses what it leaves: divergence, the best
  * weights of early stopping, the learning-rate schedule, and the report the progress callback sees. Other
  * fields are read-only. Return 0 to go on; non-zero ends training with NERVE_E_ABORTED and the weights of the
  * epoch before this one (the last whose report was accepted). Same rules as the gradient hook.                                                                                     Since 0.4 */
-typedef int32_t (*nerve_report_fn)(nerve_epoch_report *report, void *user_data);
+typedef int32_t (*nerve_report_fn)(nerve_epoch_report *report, void *hook_data);
 
 enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
 
@@ -459,8 +467,10 @@ typedef struct nerve_train_options {
                                    the hook's gradient, regularisation and momentum: ranks of data-parallel
                                    training whose shards differ in size all take the largest rank's step
                                    count. Fewer steps than batches leave the rest of each epoch's order out */
-    nerve_gradient_fn gradient_hook; /* may be NULL; receives user_data */
-    nerve_report_fn   report_hook;   /* may be NULL; receives user_data */
+    nerve_gradient_fn gradient_hook; /* may be NULL */
+    nerve_report_fn   report_hook;   /* may be NULL */
+    void    *hook_data;         /* passed to both hooks untouched; apart from user_data, so a layer that installs
+                                   hooks (data-parallel training) leaves the caller's progress callback alone */
     int64_t  regularization_n;  /* the n in l2's and l1's λ/n (gradient and reported costs); 0 = the n given
                                    to nerve_train (default). Data-parallel ranks pass the total over all
                                    ranks, so each takes the step a single process would */

@@ -131,7 +131,8 @@ private final class TrainingRun {
                 } else {
                     gradient.base.update(repeating: 0, count: gradient.count)
                 }
-                if let hook = hooks.gradient, !hook(gradient.base, gradient.count, rows) {
+                if let hook = hooks.gradient,
+                   !hook(gradient.base, gradient.count, TrainingStep(epoch: epoch, step: step, rows: rows)) {
                     throw abort("the gradient hook returned non-zero in epoch \(epoch), step \(step)")
                 }
                 self.step()

@@ -67,15 +67,26 @@ public struct TrainingOptions: Sendable {
     }
 }
 
-/// Callers' code run inside training: after each mini-batch's gradient (which it may rewrite in place:
-/// gradient, parameter count, rows of the step) and on each epoch's figures before training acts on them.
+/// Where a training step stands: its epoch and step (both 1-based) and its samples (0 past the last batch).
+public struct TrainingStep: Equatable, Sendable {
+    public var epoch: Int, step: Int, rows: Int
+
+    public init(epoch: Int, step: Int, rows: Int) {
+        self.epoch = epoch
+        self.step = step
+        self.rows = rows
+    }
+}
+
+/// Callers' code run inside training: after each mini-batch's gradient (which it may rewrite in place: the
+/// gradient, the parameter count, the step) and on each epoch's figures before training acts on them.
 /// Either returns false to end training with NerveError.aborted.
 public struct TrainingHooks {
-    public var gradient: ((UnsafeMutablePointer<Float>, Int, Int) -> Bool)?
+    public typealias GradientHook = (UnsafeMutablePointer<Float>, Int, TrainingStep) -> Bool
+    public var gradient: GradientHook?
     public var report: ((inout EpochReport) -> Bool)?
 
-    public init(gradient: ((UnsafeMutablePointer<Float>, Int, Int) -> Bool)? = nil,
-                report: ((inout EpochReport) -> Bool)? = nil) {
+    public init(gradient: GradientHook? = nil, report: ((inout EpochReport) -> Bool)? = nil) {
         self.gradient = gradient
         self.report = report
     }

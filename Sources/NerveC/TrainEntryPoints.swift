@@ -13,7 +13,7 @@ public func nerve_train_options_init(_ options: UnsafeMutablePointer<nerve_train
         early_stopping: Int32(d.earlyStoppingPatience), lr_decay: d.learningRateDecay,
         lr_patience: Int32(d.learningRatePatience), lr_min: d.minimumLearningRate, shuffle: d.shuffle ? 1 : 0,
         monitor_training: d.monitoring.rawValue, progress: nil, user_data: nil, threads: Int32(d.threads),
-        steps_per_epoch: Int32(d.stepsPerEpoch), gradient_hook: nil, report_hook: nil,
+        steps_per_epoch: Int32(d.stepsPerEpoch), gradient_hook: nil, report_hook: nil, hook_data: nil,
         regularization_n: Int64(d.regularizationSamples))
 }
 
@@ -114,14 +114,15 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
         }
         var hooks = TrainingHooks()
         if let gradientHook = cOptions.gradient_hook {
-            hooks.gradient = { gradient, count, rows in
-                outside { gradientHook(gradient, Int64(count), Int64(rows), cOptions.user_data) == 0 }
+            hooks.gradient = { gradient, count, at in
+                var step = nerve_step(epoch: Int32(at.epoch), step: Int32(at.step), rows: Int64(at.rows))
+                return outside { gradientHook(gradient, Int64(count), &step, cOptions.hook_data) == 0 }
             }
         }
         if let reportHook = cOptions.report_hook {
             hooks.report = { r in
                 var report = cReport(r)
-                guard outside({ reportHook(&report, cOptions.user_data) == 0 }) else { return false }
+                guard outside({ reportHook(&report, cOptions.hook_data) == 0 }) else { return false }
                 r.trainCost = report.train_cost
                 r.trainAccuracy = report.train_accuracy
                 r.evalCost = report.eval_cost

@@ -119,8 +119,11 @@ import Testing
         options.shuffle = false
         var rowsSeen: [Int] = []
         var emptyGradientsWereZero = true
-        let hooks = TrainingHooks(gradient: { gradient, count, rows in
+        var stepsSeen: [Int] = []
+        let hooks = TrainingHooks(gradient: { gradient, count, at in
+            let rows = at.rows
             rowsSeen.append(rows)
+            stepsSeen.append(at.epoch * 10 + at.step)
             if rows == 0 { emptyGradientsWereZero = emptyGradientsWereZero && (0..<count).allSatisfy { gradient[$0] == 0 } }
             gradient.update(repeating: 0, count: count)
             return true
@@ -129,6 +132,7 @@ import Testing
             try Trainer.train(network, data: samples, evaluation: nil, options: options, hooks: hooks) { _ in true }
         }
         #expect(rowsSeen == [4, 4, 2, 0, 0, 4, 4, 2, 0, 0])
+        #expect(stepsSeen == [11, 12, 13, 14, 15, 21, 22, 23, 24, 25])
         #expect(emptyGradientsWereZero)
         let factor = (0..<10).reduce(1.0) { product, _ in product * (1 - 0.1 * 3.0 / 1000) }
         var isWeight = [Bool](repeating: false, count: network.parameterCount)

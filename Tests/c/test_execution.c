@@ -452,16 +452,16 @@ static const size_t V03_FIELDS = offsetof(nerve_train_options, threads) + sizeof
 #define V03_SIZE ((V03_FIELDS + 7) / 8 * 8)
 
 /* What a library reading beyond a short struct's fields would find: values that each change the outcome. */
-static int32_t zero_gradient(float *gradient, int64_t count, int64_t rows, void *user_data)
+static int32_t zero_gradient(float *gradient, int64_t count, const nerve_step *step, void *hook_data)
 {
-    (void)rows, (void)user_data;
+    (void)step, (void)hook_data;
     memset(gradient, 0, sizeof(float) * (size_t)count);
     return 0;
 }
 
-static int32_t refuse_report(nerve_epoch_report *report, void *user_data)
+static int32_t refuse_report(nerve_epoch_report *report, void *hook_data)
 {
-    (void)report, (void)user_data;
+    (void)report, (void)hook_data;
     return 1;
 }
 

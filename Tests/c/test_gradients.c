@@ -824,6 +824,7 @@ typedef struct {
     float *first;             /* the gradient of call 1, as received */
     float once_value;         /* ONCE: every component of call 1 set to this, later calls zeroed */
     void *user_data_seen;
+    int last_epoch, last_step, out_of_order; /* steps not numbered 1, 2, ... within epochs 1, 2, ... */
     /* calls made from inside the hook on call 1 */
     int inside;
     nerve_status get, predict, cost_gradient, set, train, set_layer, reinit, reader_thread;
@@ -908,11 +909,19 @@ static void calls_inside(hook_log *h, const float *gradient, int64_t count)
     free(g);
 }
 
-static int32_t on_gradient(float *gradient, int64_t count, int64_t rows, void *user_data)
+static int32_t on_gradient(float *gradient, int64_t count, const nerve_step *step, void *hook_data)
 {
-    hook_log *h = user_data;
+    hook_log *h = hook_data;
+    int64_t rows = step->rows;
     int call = h->calls++;
-    h->user_data_seen = user_data;
+    h->user_data_seen = hook_data;
+    /* Steps count 1, 2, ... within an epoch and epochs 1, 2, ... */
+    int in_order = call == 0 ? step->epoch == 1 && step->step == 1
+                             : (step->epoch == h->last_epoch && step->step == h->last_step + 1) ||
+                                   (step->epoch == h->last_epoch + 1 && step->step == 1);
+    h->out_of_order += !in_order;
+    h->last_epoch = step->epoch;
+    h->last_step = step->step;
     if (call < MAX_CALLS) {
         h->count[call] = count;
         h->rows[call] = rows;
@@ -990,6 +999,7 @@ static nerve_status hooked_run(nerve_net *net, const data_set *s, nerve_train_op
     o->gradient_hook = on_gradient;
     o->progress = on_progress;
     o->user_data = u;
+    o->hook_data = u;
     return nerve_train(net, s->x, s->y, s->n, NULL, NULL, 0, o);
 }
 
@@ -1026,7 +1036,7 @@ static void hook_receives(void)
     hook_log *h = &u.hook;
     reader_free(h->reader);
     CHECK(h->calls == 6, "2 epochs of 50 samples in batches of 20 called the hook %d times, expected 6", h->calls);
-    CHECK(h->user_data_seen == &u, "the gradient hook did not receive user_data");
+    CHECK(h->user_data_seen == &u, "the gradient hook did not receive hook_data");
     int rows_ok = 1, count_ok = 1;
     const int64_t expected_rows[3] = {20, 20, 10};
     for (int c = 0; c < h->calls && c < MAX_CALLS; c++) {
@@ -1142,6 +1152,8 @@ static void hook_steps(void)
           (long long)u.hook.rows[3], (long long)u.hook.rows[4]);
     CHECK(u.hook.empty_nonzero == 0, "steps without samples handed the hook %d non-zero gradient components",
           u.hook.empty_nonzero);
+    CHECK(u.hook.out_of_order == 0, "%d of the hook's steps were not numbered 1..5 within epochs 1, 2",
+          u.hook.out_of_order);
     progress_free(&p);
 
     /* Only regularisation moves the weights when the hook zeroes every gradient: L2 with λ/n, n =
@@ -1331,10 +1343,10 @@ typedef struct {
     nerve_status set, train, get;
 } report_log;
 
-static int32_t on_report(nerve_epoch_report *report, void *user_data)
+static int32_t on_report(nerve_epoch_report *report, void *hook_data)
 {
-    report_log *r = user_data;
-    r->user_data_seen = user_data;
+    report_log *r = hook_data;
+    r->user_data_seen = hook_data;
     int e = r->hook_calls++;
     if (e < MAX_EPOCHS)
         r->hooked[e] = *report;
@@ -1381,6 +1393,7 @@ static nerve_status reported_run(report_log *r, const data_set *s, const data_se
     o->progress = on_report_progress;
     o->report_hook = with_hook ? on_report : NULL;
     o->user_data = r;
+    o->hook_data = r;
     return nerve_train(r->net, s->x, s->y, s->n, eval ? eval->x : NULL, eval ? eval->y : NULL, eval ? eval->n : 0,
                        o);
 }
@@ -1417,7 +1430,7 @@ static void report_hook(void)
         CHECK(ra.hook_calls == 3 && ra.progress_calls == 3 && rb.progress_calls == 3,
               "monitor %d: %d hook calls, %d and %d progress calls, expected 3 each", (int)monitors[m],
               ra.hook_calls, ra.progress_calls, rb.progress_calls);
-        CHECK(ra.user_data_seen == &ra, "the report hook did not receive user_data");
+        CHECK(ra.user_data_seen == &ra, "the report hook did not receive hook_data");
         for (int e = 0; e < 3 && e < ra.hook_calls; e++) {
             const nerve_epoch_report *h = &ra.hooked[e], *pa = &ra.reported[e], *pb = &rb.reported[e];
             CHECK(same_figures(h, pa), "monitor %d epoch %d: the hook got epoch %d costs %g/%g accuracies %g/%g, "
@@ -1482,6 +1495,7 @@ static void report_hook(void)
         hooked_user_data u = {.hook = {.mode = KEEP}};
         o.gradient_hook = on_gradient;
         o.user_data = &u;
+        o.hook_data = &u;
         CHECK_FAILS(nerve_train(a, s.x, s.y, s.n, NULL, NULL, 0, &o), INVALID);
         CHECK(u.hook.calls == 0, "a refused training called the gradient hook");
         hook_options(&o, 2, 0.3f);
@@ -1578,6 +1592,7 @@ static void new_options(void)
         o.steps_per_epoch = bad_steps[i];
         o.gradient_hook = on_gradient;
         o.user_data = &u;
+        o.hook_data = &u;
         if (!CHECK_FAILS(nerve_train(net, s.x, s.y, s.n, NULL, NULL, 0, &o), INVALID))
             fprintf(stderr, "     (steps_per_epoch %d)\n", (int)bad_steps[i]);
         CHECK(u.hook.calls == 0, "a refused training called the gradient hook");

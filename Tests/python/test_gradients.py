@@ -386,8 +386,8 @@ def test_the_gradient_hook_sees_the_gradient_of_cost_gradient():
     expected = net.cost_gradient(X[:8], Y[:8])[1]
     calls = []
 
-    def hook(gradient, count, rows, _user_data):
-        calls.append((np.ctypeslib.as_array(gradient, shape=(count,)).copy(), rows))
+    def hook(gradient, count, step, _hook_data):
+        calls.append((np.ctypeslib.as_array(gradient, shape=(count,)).copy(), step.contents.rows))
         return 0
 
     hook = _lib.GRADIENT_FN(hook)
@@ -400,7 +400,7 @@ def test_a_hook_may_rewrite_the_gradient_and_end_training():
     net, X, Y = small_problem("tanh", "softmax", "log_likelihood", n=24)
     before = net.get_parameters()
 
-    def zero(gradient, count, rows, _user_data):
+    def zero(gradient, count, _step, _hook_data):
         np.ctypeslib.as_array(gradient, shape=(count,))[:] = 0
         return 0
 
@@ -410,8 +410,8 @@ def test_a_hook_may_rewrite_the_gradient_and_end_training():
 
     steps = []
 
-    def stop_at_third(gradient, count, rows, _user_data):
-        steps.append(rows)
+    def stop_at_third(gradient, count, step, _hook_data):
+        steps.append(step.contents.rows)
         return 1 if len(steps) == 3 else 0
 
     stop_at_third = _lib.GRADIENT_FN(stop_at_third)
@@ -427,11 +427,11 @@ def test_steps_per_epoch_and_the_report_hook():
     net, X, Y = small_problem("tanh", "softmax", "log_likelihood", n=20)
     rows, reported = [], []
 
-    def hook(gradient, count, step_rows, _user_data):
-        rows.append(step_rows)
+    def hook(gradient, count, step, _hook_data):
+        rows.append((step.contents.epoch, step.contents.step, step.contents.rows))
         return 0
 
-    def report(report, _user_data):
+    def report(report, _hook_data):
         report.contents.train_cost = 42.0  # as data-parallel ranks put the mean over ranks
         return 0
 
@@ -445,7 +445,8 @@ def test_steps_per_epoch_and_the_report_hook():
         gradient_hook=callbacks[0], report_hook=callbacks[1], progress=callbacks[2],
     )
     assert status == _lib.OK
-    assert rows == [8, 8, 4, 0] * 2  # steps beyond the last batch have no samples
+    # Steps beyond the last batch have no samples.
+    assert rows == [(e, k + 1, r) for e in (1, 2) for k, r in enumerate([8, 8, 4, 0])]
     assert reported == [42.0, 42.0]
 
 

@@ -102,8 +102,16 @@ class EpochReport(Structure):
 
 
 PROGRESS_FN = CFUNCTYPE(c_int32, POINTER(EpochReport), c_void_p)
+
+
+class Step(Structure):
+    """struct nerve_step (Since 0.4)."""
+
+    _fields_ = [("epoch", c_int32), ("step", c_int32), ("rows", c_int64)]
+
+
 # nerve_gradient_fn and nerve_report_fn (Since 0.4): the training hooks.
-GRADIENT_FN = CFUNCTYPE(c_int32, POINTER(c_float), c_int64, c_int64, c_void_p)
+GRADIENT_FN = CFUNCTYPE(c_int32, POINTER(c_float), c_int64, POINTER(Step), c_void_p)
 REPORT_FN = CFUNCTYPE(c_int32, POINTER(EpochReport), c_void_p)
 
 
@@ -137,6 +145,7 @@ class TrainOptions(Structure):
         ("steps_per_epoch", c_int32),
         ("gradient_hook", GRADIENT_FN),
         ("report_hook", REPORT_FN),
+        ("hook_data", c_void_p),
         ("regularization_n", c_int64),
     ]
 
