@@ -509,16 +509,29 @@ nerve_status nerve_evaluate(const nerve_net *net, const float *x, const float *y
  * Persistence                                                                                        Since 0.1
  * ------------------------------------------------------------------------------------------------------------- */
 
-/* Saves the network to `path` (a NUL-terminated file name). The model is written to a temporary file beside
- * the target ("<path>.tmp-<pid>-<n>"), flushed to disk, then renamed over it: a failure or crash never destroys
- * the previous model. Where the file system supports O_TMPFILE the temporary file gets its name only once it is
- * complete, so a killed process leaves no partial file (at worst a complete temporary one). Format: little-endian,
- * magic "NERVEnet", format version (2 since 0.2), cost, self-sized layer records (kind, activation, input and
- * output shapes), generator state, parameters, CRC-32.                                               Since 0.1 */
+/* Saves the network to `path`, a NUL-terminated file name of at most 4095 bytes, used as given: its bytes are
+ * not decoded, so names that are not UTF-8 work and stay distinct. The model is written to a temporary file
+ * (".nerve-<pid>-<n>.tmp") in the target's directory, flushed to disk, then renamed over the target: a failure or
+ * crash never destroys the previous model, and names up to the file system's limit work. Where the file system
+ * supports O_TMPFILE the temporary file gets its name only once it is complete, so a killed process leaves no
+ * partial file (at worst a complete temporary one).
+ *   Symbolic links: a save writes through them to their final target (the links stay, as editors keep them);
+ *   relative link targets are read from the link's directory; a loop fails with NERVE_E_IO.
+ *   What is replaced: only a regular file. A directory, FIFO, socket or device at the target is refused with
+ *   NERVE_E_IO and left as it was.
+ *   Permissions: a replaced file keeps its mode and, where the process may set it, its owner and group; a new
+ *   file gets 0666 less the umask.
+ *   errno: unchanged by a successful save; messages name `path` (bytes that are not UTF-8 shown as \xNN).
+ * Format: little-endian, magic "NERVEnet", format version (2 since 0.2), cost, self-sized layer records (kind,
+ * activation, input and output shapes), generator state, parameters, CRC-32.
+ * Errors: NERVE_E_INVALID (NULL, empty or too long path), NERVE_E_IO, NERVE_E_NOMEM.               Since 0.1 */
 nerve_status nerve_save(const nerve_net *net, const char *path);
 
-/* Loads a network saved by nerve_save, by this version or by 0.1 (format version 1). Every count is checked
- * against the file's length and the CRC before anything is allocated. On success *out receives a new network
+/* Loads a network saved by nerve_save, by this version or by 0.1 (format version 1). `path` as for nerve_save.
+ * Anything but a regular file (FIFO, device, directory, socket) is refused with NERVE_E_IO without blocking.
+ * The header is read first and its counts checked against the file's length, so a file of the wrong size is
+ * refused with NERVE_E_FORMAT before the rest is read or memory is allocated for it; then the CRC and every
+ * value are checked. On success *out receives a new network
  * (free with nerve_free) with a thread count of 1.                                                  Since 0.1 */
 nerve_status nerve_load(const char *path, nerve_net **out);
 

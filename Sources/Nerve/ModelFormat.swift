@@ -67,8 +67,24 @@ package enum ModelFormat {
         return writer.offset
     }
 
-    package static func read(_ bytes: UnsafeRawBufferPointer) throws -> Network {
-        guard bytes.count >= minimumSize else {
+    /// What precedes the parameters: enough to know the whole file's size before reading it.
+    struct Header {
+        let cost: Cost
+        let specs: [LayerSpec]
+        let state: (UInt64, UInt64, UInt64, UInt64)
+        let parameterCount: Int
+        /// Bytes from the start of the file to the first parameter.
+        let parametersOffset: Int
+        var totalSize: Int { parametersOffset + 4 * parameterCount + 4 }
+    }
+
+    /// The longest header a readable file can have: every layer's record at the largest size.
+    static let maxHeaderSize = 8 + 4 + 8 + Network.maxLayers * 4 * 14 + 4 * 8 + 8
+
+    /// Parses and checks the header from the file's first bytes (at least maxHeaderSize of them, or the whole
+    /// file): magic, version, cost, layers that build, and a parameter count that matches them.
+    static func header(_ bytes: UnsafeRawBufferPointer) throws -> Header {
+        guard bytes.count >= 8 + 4 + 8 else {
             throw NerveError.format("not a Nerve model: \(bytes.count) bytes is shorter than any model")
         }
         guard (0..<8).allSatisfy({ bytes[$0] == magic[$0] }) else {
@@ -105,12 +121,28 @@ package enum ModelFormat {
         guard count == UInt64(expected) else {
             throw NerveError.format("corrupted model: \(count) parameters stored, the layers need \(expected)")
         }
-        let total = reader.offset + 4 * expected + 4
-        guard bytes.count == total else {
-            throw NerveError.format(bytes.count < total
-                ? "truncated model: \(bytes.count) bytes of \(total)"
-                : "corrupted model: \(bytes.count - total) unexpected bytes after the model")
+        return Header(cost: cost, specs: specs, state: state, parameterCount: expected, parametersOffset: reader.offset)
+    }
+
+    /// Refuses a file whose length is not the one its header gives.
+    static func checkSize(_ size: Int, of header: Header) throws {
+        let total = header.totalSize
+        guard size == total else {
+            throw NerveError.format(size < total
+                ? "truncated model: \(size) bytes of \(total)"
+                : "corrupted model: \(size - total) unexpected bytes after the model")
         }
+    }
+
+    package static func read(_ bytes: UnsafeRawBufferPointer) throws -> Network {
+        guard bytes.count >= minimumSize else {
+            throw NerveError.format("not a Nerve model: \(bytes.count) bytes is shorter than any model")
+        }
+        let header = try header(bytes)
+        try checkSize(bytes.count, of: header)
+        let total = header.totalSize, expected = header.parameterCount, cost = header.cost, specs = header.specs
+        var reader = ByteReader(bytes: bytes)
+        reader.offset = header.parametersOffset
         let stored = UnsafeRawBufferPointer(rebasing: bytes[(total - 4)...]).loadUnaligned(as: UInt32.self)
         guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[..<(total - 4)])) == UInt32(littleEndian: stored) else {
             throw NerveError.format("corrupted model: checksum mismatch")
@@ -122,7 +154,7 @@ package enum ModelFormat {
             parameters.base[k] = value
         }
         do {
-            return try Network(specs: specs, cost: cost, parameters: parameters, random: Random(state: state))
+            return try Network(specs: specs, cost: cost, parameters: parameters, random: Random(state: header.state))
         } catch let error as NerveError {
             throw NerveError.format("invalid model: \(error.message)")
         }

@@ -1,8 +1,9 @@
 import CNerveABI
 import Nerve
 
-private func path(_ path: UnsafePointer<CChar>?) throws -> String {
-    String(cString: try Check.pointer(path, "path"))
+/// The caller's bytes as they are: no encoding is assumed.
+private func path(_ path: UnsafePointer<CChar>?) throws -> FilePath {
+    try FilePath(cString: try Check.pointer(path, "path"))
 }
 
 @_cdecl("nerve_save")
