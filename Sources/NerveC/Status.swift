@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CNerveABI
 import CNerveKernels
 import Nerve
@@ -25,24 +20,11 @@ extension NerveError {
     }
 }
 
-/// The thread-local message behind nerve_last_error: a malloc'd C string per thread, freed when the thread ends.
+/// The thread-local message behind nerve_last_error, kept in C (see messages.c for why not a pthread key).
 enum LastError {
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { free($0) }
-        return key
-    }()
+    static func set(_ message: String) { message.withCString { nerve_message_set($0) } }
 
-    static func set(_ message: String) {
-        let copy = strdup(message)
-        free(pthread_getspecific(key))
-        pthread_setspecific(key, copy)
-    }
-
-    static var current: UnsafePointer<CChar>? {
-        guard let value = pthread_getspecific(key) else { return nil }
-        return UnsafePointer(value.assumingMemoryBound(to: CChar.self))
-    }
+    static var current: UnsafePointer<CChar> { nerve_message_get() }
 }
 
 /// Runs an entry point's body, turning any thrown error into a status and the thread's last error message.
@@ -66,7 +48,7 @@ func staticCString(_ literal: StaticString) -> UnsafePointer<CChar> {
 
 @_cdecl("nerve_last_error")
 public func nerve_last_error() -> UnsafePointer<CChar> {
-    LastError.current ?? staticCString("")
+    LastError.current
 }
 
 @_cdecl("nerve_status_string")

@@ -1,3 +1,4 @@
-/* The module's umbrella: everything the Swift core imports from the C kernels. */
+/* The module's umbrella: everything the Swift code imports from C (kernels, window loops, messages). */
 #include "nerve_kernels.h"
 #include "nerve_windows.h"
+#include "nerve_messages.h"
