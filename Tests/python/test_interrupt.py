@@ -63,3 +63,37 @@ def test_ctrl_c_stops_after_the_current_epoch():
     assert "usable (3, 10)" in lines
     assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt", err
     assert child.returncode == -signal.SIGINT
+
+
+def test_a_handler_the_program_installed_stays_and_is_called():
+    """A program's own SIGINT handler (a graceful shutdown) is neither replaced nor bypassed by fit."""
+    import numpy as np
+
+    import nerve
+
+    calls = []
+
+    def shutdown(signum, frame):
+        calls.append(signum)
+
+    seen = []
+
+    def on_epoch(epoch):
+        seen.append(signal.getsignal(signal.SIGINT))
+        if epoch.epoch == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # delivered to Python at the next callback
+        return False
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 4)).astype(np.float32)
+    y = rng.integers(0, 2, size=50)
+    net = nerve.Network([4, 5, 2], activations=["tanh", "softmax"], seed=0)
+    previous = signal.signal(signal.SIGINT, shutdown)
+    try:
+        history = net.fit(X, y, epochs=3, callback=on_epoch)
+        assert signal.getsignal(signal.SIGINT) is shutdown
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert seen == [shutdown] * 3
+    assert calls == [signal.SIGINT]
+    assert len(history) == 3  # the program's handler chose not to stop training
