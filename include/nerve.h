@@ -29,8 +29,10 @@
  *            hook runs, between mini-batches), so they always see the weights of a whole step. While a network
  *            is being trained, a second nerve_train, nerve_set_layer, nerve_set_parameters and nerve_reinit
  *            return NERVE_E_BUSY at once; otherwise the last three wait for running readers to finish.
- *            Freeing a network while another thread uses it is undefined behaviour (a pointer that was already
- *            freed is detected where possible and refused with NERVE_E_INVALID; freeing it again is a no-op).
+ *            Handles are opaque values, not addresses, and are never reused: a handle that was freed is refused
+ *            with NERVE_E_INVALID by every call (freeing it again is a no-op), and never names another network.
+ *            nerve_free while other threads are inside calls on the same network is safe: those calls finish
+ *            with it, and it is released when the last of them returns (Since 0.4).
  *
  *  Cores.    The caller decides how many threads a call may use (nerve_set_threads, and the `threads` training
  *            option); the default is 1: the calling thread alone, and no other thread is ever started. With t > 1
@@ -49,7 +51,9 @@
  *  Safety.   No function prints, aborts, exits, reads environment variables or the locale, or touches any
  *            process-wide state other than the thread-local error message; in particular no other library's
  *            settings (a host's BLAS thread count stays as the host set it). Invalid input yields an error
- *            status, never a crash.
+ *            status, never a crash. The error message is kept in the library's own thread-local storage (no
+ *            pthread key is created, none is left with a destructor), so the library may be dlopen()ed and
+ *            dlclose()d any number of times, and threads may outlive it. Files: see nerve_save and nerve_load.
  *
  *  Versions. Each declaration says the library version it first appeared in ("Since 0.1").
  */
@@ -180,7 +184,9 @@ enum {
 nerve_status nerve_create(nerve_net **out, const int32_t *sizes, int32_t n_sizes,
                           const int32_t *activations, int32_t cost, uint64_t seed);
 
-/* Releases a network and everything it owns. NULL is a no-op.                                        Since 0.1 */
+/* Releases a network and everything it owns. NULL, a handle already freed and any value that is not a live
+ * handle are no-ops. Calls already running on the network (on other threads) finish normally and the network
+ * goes when the last returns (since 0.4); calls made after nerve_free get NERVE_E_INVALID.          Since 0.1 */
 void nerve_free(nerve_net *net);
 
 /* Re-draws every weight and bias with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`.

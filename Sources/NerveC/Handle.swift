@@ -19,32 +19,43 @@ final class NetworkHandle {
         access.writing(body)
     }
 
-    /// Registers a new handle and returns the pointer given to C.
+    /// Registers a new handle and returns the value C holds: an opaque number, not the object's address, drawn
+    /// from a counter that never repeats, so a freed network's handle can never name another network.
     static func publish(_ network: Network) -> OpaquePointer {
-        let pointer = Unmanaged.passRetained(NetworkHandle(network)).toOpaque()
-        registryLock.writing { _ = live.insert(pointer) }
-        return OpaquePointer(pointer)
+        let handle = NetworkHandle(network)
+        return registryLock.writing {
+            issued += 1
+            live[issued] = handle
+            return OpaquePointer(bitPattern: issued << tagBits)!
+        }
     }
 
-    /// The handle behind a C pointer, refusing NULL and pointers that are not live networks (freed or foreign).
+    /// The handle behind a C value, refusing NULL and values that are not live networks (freed or foreign).
+    /// The strong reference returned keeps the network alive for the call, even if another thread frees it.
     static func resolve(_ pointer: OpaquePointer?) throws -> NetworkHandle {
         guard let pointer else { throw NerveError.invalid("net is NULL") }
-        let raw = UnsafeMutableRawPointer(pointer)
-        guard registryLock.reading({ live.contains(raw) }) else {
+        let value = UInt(bitPattern: pointer)
+        guard value & tagMask == 0, let handle = registryLock.reading({ live[value >> tagBits] }) else {
             throw NerveError.invalid("net is not a live network (freed, or not from nerve_create/nerve_load)")
         }
-        return Unmanaged<NetworkHandle>.fromOpaque(raw).takeUnretainedValue()
+        return handle
     }
 
-    /// Unregisters and releases; unknown pointers are ignored so a double free cannot crash.
+    /// Unregisters; the network goes when the last call using it returns. Unknown values are ignored.
     static func release(_ pointer: OpaquePointer?) {
         guard let pointer else { return }
-        let raw = UnsafeMutableRawPointer(pointer)
-        guard registryLock.writing({ live.remove(raw) != nil }) else { return }
-        Unmanaged<NetworkHandle>.fromOpaque(raw).release()
+        let value = UInt(bitPattern: pointer)
+        guard value & tagMask == 0 else { return }
+        let removed = registryLock.writing { live.removeValue(forKey: value >> tagBits) }
+        _ = removed  // released here, outside the lock
     }
+
+    /// Handles look like aligned pointers (low bits clear) to hosts that check.
+    private static let tagBits: UInt = 4
+    private static let tagMask: UInt = (1 << tagBits) - 1
 
     /// Every lookup reads the registry, so concurrent predictions share it; only create and free write.
     private static let registryLock = ReadWriteLock()
-    nonisolated(unsafe) private static var live = Set<UnsafeMutableRawPointer>()
+    nonisolated(unsafe) private static var live: [UInt: NetworkHandle] = [:]
+    nonisolated(unsafe) private static var issued: UInt = 0
 }
