@@ -338,7 +338,8 @@ nerve_status nerve_set_parameters(nerve_net *net, const float *values, int64_t c
  * ½(l2/n)Σw² + (l1/n)Σ|w| over weights (biases excluded, n = this call's n), as nerve_train's reported cost
  * does: the objective scikit-learn's L-BFGS minimises with alpha = l2. *cost is summed in double. Either output
  * may be NULL (cost alone takes a forward pass only); gradient holds gradient_capacity floats
- * (NERVE_E_CAPACITY if fewer than nerve_parameter_count). x, y and n as for nerve_train; samples are taken in
+ * (NERVE_E_CAPACITY if fewer than nerve_parameter_count) and must not overlap x or y (NERVE_E_INVALID). x, y
+ * and n as for nerve_train; samples are taken in
  * chunks of fixed size, so memory stays bounded for any n. Read-only, like nerve_predict.
  * Errors: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_CAPACITY, NERVE_E_UNSUPPORTED (a step layer has no
  * gradient), NERVE_E_NOMEM.                                                                          Since 0.4 */
@@ -392,7 +393,8 @@ typedef struct nerve_epoch_report {
 /* Called once after each epoch, on the training thread. Return 0 to go on, non-zero to stop: training ends
  * with NERVE_STOPPED and the network holds this epoch's weights (or, with early stopping, the best ones).
  * The callback must not call nerve_train, nerve_set_layer, nerve_reinit or nerve_free on the same network.
- *                                                                                                    Since 0.1 */
+ * It (and the hooks below) must return: leaving it by longjmp or a C++ exception skips the library's frames,
+ * which then never release the network (it stays busy, and its memory is lost).                    Since 0.1 */
 typedef int32_t (*nerve_progress_fn)(const nerve_epoch_report *report, void *user_data);
 
 /* Where a training step stands, as the gradient hook sees it.                                        Since 0.4 */
@@ -501,7 +503,8 @@ nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t
  * ------------------------------------------------------------------------------------------------------------- */
 
 /* Runs the network on n samples (x is n × input_size) and writes n × output_size floats to out, whose capacity
- * in floats is out_capacity (NERVE_E_CAPACITY if smaller). Dropout is off at prediction time. Safe to call
+ * in floats is out_capacity (NERVE_E_CAPACITY if smaller). out must not overlap x (NERVE_E_INVALID since 0.4:
+ * predicting in place would overwrite inputs still to be read). Dropout is off at prediction time. Safe to call
  * from many threads on one network. A sample's outputs are bit-identical whatever n and the thread count
  * (see Results).                                                                                     Since 0.1 */
 nerve_status nerve_predict(const nerve_net *net, const float *x, int64_t n, float *out, int64_t out_capacity);

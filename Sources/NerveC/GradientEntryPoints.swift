@@ -42,7 +42,11 @@ public func nerve_cost_gradient(_ net: OpaquePointer?, _ x: UnsafePointer<Float>
         guard l2.isFinite, l2 >= 0 else { throw NerveError.invalid("l2 must be finite and non-negative, got \(l2)") }
         guard l1.isFinite, l1 >= 0 else { throw NerveError.invalid("l1 must be finite and non-negative, got \(l1)") }
         let data = try samples(network, x, y, n, "x", "y", "n")
-        if gradient != nil { try Check.capacity(gradientCapacity, needed: network.parameterCount, "gradient") }
+        if let gradient {
+            try Check.capacity(gradientCapacity, needed: network.parameterCount, "gradient")
+            try Check.disjoint(gradient, network.parameterCount, data.x, data.count * network.inputSize, "gradient", "x")
+            try Check.disjoint(gradient, network.parameterCount, data.y, data.count * network.outputSize, "gradient", "y")
+        }
         // Computed into a buffer of our own, so a failure leaves the caller's untouched.
         let computed = try gradient.map { _ in try FloatBuffer(count: network.parameterCount, zeroed: false) }
         let value = try handle.access.reading {

@@ -9,8 +9,11 @@ public func nerve_predict(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ n
         let network = handle.network
         let x = try Check.pointer(x, "x"), out = try Check.pointer(out, "out")
         let rows = try Check.count(n, "n", max: Check.maxElements)
-        try Check.finite(x, try Check.elements(rows, network.inputSize, "x"), "x")
-        try Check.capacity(outCapacity, needed: try Check.elements(rows, network.outputSize, "out"), "out")
+        let inputs = try Check.elements(rows, network.inputSize, "x")
+        try Check.finite(x, inputs, "x")
+        let outputs = try Check.elements(rows, network.outputSize, "out")
+        try Check.capacity(outCapacity, needed: outputs, "out")
+        try Check.disjoint(out, outputs, x, inputs, "out", "x")
         try handle.access.reading { try network.predict(x, rows: rows, into: out) }
         return NERVE_OK
     }

@@ -49,6 +49,16 @@ enum Check {
         }
     }
 
+    /// Refuses an output array that shares memory with an input: the output would be written while the input
+    /// is still being read.
+    static func disjoint(_ output: UnsafeRawPointer, _ outputCount: Int, _ input: UnsafeRawPointer,
+                         _ inputCount: Int, _ outputName: StaticString, _ inputName: StaticString) throws {
+        let outputEnd = output + 4 * outputCount, inputEnd = input + 4 * inputCount
+        guard outputEnd <= input || inputEnd <= output else {
+            throw NerveError.invalid("\(outputName) overlaps \(inputName); the output must be a separate array")
+        }
+    }
+
     static func layer(_ index: Int32, of network: Network) throws -> Int {
         guard index >= 0, Int(index) < network.layers.count else {
             throw NerveError.invalid("layer \(index) does not exist; the network has layers 0 to \(network.layers.count - 1)")

@@ -160,6 +160,19 @@ static void freed_handle(void)
     /* A pointer that never was a network. */
     int not_a_net = 0;
     CHECK_FAILS(nerve_predict((const nerve_net *)(void *)&not_a_net, x, N, out, N * OUT), INVALID);
+
+    /* Handles are never given out again: networks created after the free (an allocator would soon hand back
+     * the freed address) are new handles, and the stale one still names none of them. */
+    for (int i = 0; i < 16; i++) {
+        nerve_net *next = NULL;
+        if (!CHECK_OK(nerve_create(&next, sizes, 2, acts, NERVE_COST_QUADRATIC, 2)))
+            break;
+        CHECK(next != gone, "create %d after a free returned the freed handle", i + 1);
+        CHECK_FAILS(nerve_predict(gone, x, N, out, N * OUT), INVALID);
+        nerve_free(gone); /* must not free `next` */
+        CHECK_OK(nerve_predict(next, x, N, out, N * OUT));
+        nerve_free(next);
+    }
 }
 
 static void reinit(void)
@@ -512,6 +525,16 @@ static void predict(void)
             x[at] = saved;
         }
     CHECK(untouched(out, N * OUT + 4), "a failed nerve_predict wrote to the output buffer");
+
+    /* Outputs written over inputs still to be read: refused wherever the two arrays overlap. */
+    float *both = malloc(sizeof(float) * (N * IN + N * OUT));
+    if (CHECK(both != NULL, "malloc")) {
+        memcpy(both, x, sizeof(float) * N * IN);
+        CHECK_FAILS(nerve_predict(net, both, N, both, N * OUT), INVALID);
+        CHECK_FAILS(nerve_predict(net, both, N, both + N * IN - 1, N * OUT), INVALID);
+        CHECK_OK(nerve_predict(net, both, N, both + N * IN, N * OUT));
+        free(both);
+    }
 }
 
 static void evaluate(void)

@@ -335,10 +335,80 @@ static void per_thread_messages(void)
     pthread_barrier_destroy(&step);
 }
 
+/* ---- freeing a network that other threads are predicting with -------------------------------------------- */
+
+/* The hot-reload pattern of a service: readers take the current handle and predict; a writer publishes a new
+ * network and frees the old one at once, while readers may still be inside calls on it. Those calls must finish
+ * (with the old network's answer), later calls on the old handle must be refused, and nothing may crash. */
+enum { SWAP_READERS = 3, SWAPS = 400 };
+
+typedef struct {
+    _Atomic(nerve_net *) *current;
+    const float *x;
+    atomic_int *stop;
+    long ok, refused, other;
+} swap_reader;
+
+static void *predict_while_swapped(void *arg)
+{
+    swap_reader *r = arg;
+    float out[4 * OUT];
+    while (!atomic_load(r->stop)) {
+        nerve_status s = nerve_predict(atomic_load(r->current), r->x, 4, out, 4 * OUT);
+        if (s == NERVE_OK)
+            r->ok++;
+        else if (s == NERVE_E_INVALID)
+            r->refused++; /* the handle was freed between the load and the call */
+        else
+            r->other++;
+    }
+    return NULL;
+}
+
+static void free_during_predictions(void)
+{
+    const int32_t sizes[] = {IN, 64, OUT}, acts[] = {NERVE_ACT_RELU, NERVE_ACT_SOFTMAX};
+    nerve_net *first = NULL;
+    if (!CHECK_OK(nerve_create(&first, sizes, 3, acts, NERVE_COST_LOG_LIKELIHOOD, 1)))
+        return;
+    _Atomic(nerve_net *) current = first;
+    atomic_int stop = 0;
+    float x[4 * IN];
+    for (int i = 0; i < 4 * IN; i++)
+        x[i] = (float)(i % 7) * 0.1f;
+    swap_reader readers[SWAP_READERS];
+    pthread_t threads[SWAP_READERS];
+    for (int t = 0; t < SWAP_READERS; t++) {
+        readers[t] = (swap_reader){.current = &current, .x = x, .stop = &stop};
+        pthread_create(&threads[t], NULL, predict_while_swapped, &readers[t]);
+    }
+    int created = 0;
+    for (int i = 0; i < SWAPS; i++) {
+        nerve_net *next = NULL;
+        if (nerve_create(&next, sizes, 3, acts, NERVE_COST_LOG_LIKELIHOOD, (uint64_t)i + 2) != NERVE_OK)
+            break;
+        created++;
+        nerve_free(atomic_exchange(&current, next));
+    }
+    atomic_store(&stop, 1);
+    long ok = 0, refused = 0, other = 0;
+    for (int t = 0; t < SWAP_READERS; t++) {
+        pthread_join(threads[t], NULL);
+        ok += readers[t].ok, refused += readers[t].refused, other += readers[t].other;
+    }
+    nerve_free(atomic_load(&current));
+    CHECK(created == SWAPS, "only %d of %d networks were created", created, SWAPS);
+    CHECK(other == 0, "%ld predictions during swaps failed with a status other than NERVE_E_INVALID", other);
+    CHECK(ok > 0, "no prediction succeeded during %d swaps", SWAPS);
+    printf("   %d swaps under %d readers: %ld predictions, %ld refused on a freed handle\n", SWAPS, SWAP_READERS, ok,
+           refused);
+}
+
 void test_threads(void)
 {
     concurrent_predictions();
     predictions_during_training();
     busy_and_exclusive();
     per_thread_messages();
+    free_during_predictions();
 }
