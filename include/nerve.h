@@ -33,6 +33,10 @@
  *            with NERVE_E_INVALID by every call (freeing it again is a no-op), and never names another network.
  *            nerve_free while other threads are inside calls on the same network is safe: those calls finish
  *            with it, and it is released when the last of them returns (Since 0.4).
+ *            fork(): a child process inherits every network that no other thread was using at the fork, and
+ *            can use it as the parent could. A network that another thread was training or predicting with at
+ *            that moment is refused in the child with NERVE_E_INVALID (its locks and weights are as that
+ *            thread left them); nerve_free still releases it (Since 0.4).
  *
  *  Cores.    The caller decides how many threads a call may use (nerve_set_threads, and the `threads` training
  *            option); the default is 1: the calling thread alone, and no other thread is ever started. With t > 1

@@ -23,6 +23,9 @@ package final class Mutex: @unchecked Sendable {
     var raw: UnsafeMutablePointer<pthread_mutex_t> { mutex }
 
     package func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+
+    /// In a child process after fork(), for a lock the forking thread held: made new and unlocked.
+    package func resetAfterFork() { pthread_mutex_init(mutex, nil) }
     package func lock() { pthread_mutex_lock(mutex) }
     package func unlock() { pthread_mutex_unlock(mutex) }
 
@@ -41,6 +44,15 @@ package final class ReadWriteLock: @unchecked Sendable {
     package init() {
         lock = .allocate(capacity: 1)
         lock.initialize(to: pthread_rwlock_t())
+        initialize()
+    }
+
+    /// In a child process after fork(), for a lock the forking thread held: made new and unlocked. (glibc
+    /// records a writer's thread id, which the child's copy of the thread no longer has, so an unlock there
+    /// would be taken for a reader's.)
+    package func resetAfterFork() { initialize() }
+
+    private func initialize() {
         var attributes = pthread_rwlockattr_t()
         pthread_rwlockattr_init(&attributes)
         #if canImport(Glibc)
@@ -57,6 +69,7 @@ package final class ReadWriteLock: @unchecked Sendable {
 
     package func lockShared() { pthread_rwlock_rdlock(lock) }
     package func lockExclusive() { pthread_rwlock_wrlock(lock) }
+    package func tryLockExclusive() -> Bool { pthread_rwlock_trywrlock(lock) == 0 }
     package func unlock() { pthread_rwlock_unlock(lock) }
 
     @inline(__always)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Saving and loading model files. A save never leaves a partial file at `path`: it writes a temporary file in
 /// the target's directory, flushes it to disk, renames it over the target and flushes the directory entry.
@@ -191,9 +192,9 @@ public enum ModelFile {
     /// Linux's O_TMPFILE (__O_TMPFILE | O_DIRECTORY); the C macro is not visible to Swift.
     private static let openTmpFile: Int32 = 0o20000000 | O_DIRECTORY
 
-    private static let counterLock = Mutex()
-    nonisolated(unsafe) private static var counter = 0
-    private static func nextTemporaryNumber() -> Int { counterLock.withLock { counter += 1; return counter } }
+    /// Lock-free, so a fork() in the middle of another thread's save cannot leave the child waiting on a lock.
+    private static let counter = Atomic<Int>(0)
+    private static func nextTemporaryNumber() -> Int { counter.add(1, ordering: .relaxed).newValue }
 
     static func describeErrno() -> String {
         guard let message = strerror(errno) else { return "error \(errno)" }

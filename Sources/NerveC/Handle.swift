@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CNerveABI
 import Nerve
 
@@ -8,6 +13,12 @@ final class NetworkHandle {
     let access = ReadWriteLock()
     /// Held for a whole training run, so a second one is refused rather than queued.
     let training = Mutex()
+
+    /// Set in a child process for a network another thread of the parent was using when it forked: its locks
+    /// and weights are as that thread left them, so it can only be freed.
+    private(set) var inheritedInUse = false
+    /// Locks the fork handler took in the parent, to release on both sides.
+    private var heldAcrossFork = false
 
     init(_ network: Network) { self.network = network }
 
@@ -22,6 +33,7 @@ final class NetworkHandle {
     /// Registers a new handle and returns the value C holds: an opaque number, not the object's address, drawn
     /// from a counter that never repeats, so a freed network's handle can never name another network.
     static func publish(_ network: Network) -> OpaquePointer {
+        ForkHandlers.install
         let handle = NetworkHandle(network)
         return registryLock.writing {
             issued += 1
@@ -38,6 +50,9 @@ final class NetworkHandle {
         guard value & tagMask == 0, let handle = registryLock.reading({ live[value >> tagBits] }) else {
             throw NerveError.invalid("net is not a live network (freed, or not from nerve_create/nerve_load)")
         }
+        guard !handle.inheritedInUse else {
+            throw NerveError.invalid("net was in use by another thread when this process forked; in this process it can only be freed")
+        }
         return handle
     }
 
@@ -50,6 +65,34 @@ final class NetworkHandle {
         _ = removed  // released here, outside the lock
     }
 
+    /// fork() copies only the calling thread. Before it, every network no other thread is using is locked, so
+    /// the child inherits it whole and usable; a network that another thread holds (training, predicting) is
+    /// marked in the child, where only nerve_free accepts it. The registry's own lock is held across the fork.
+    static func prepareFork() {
+        registryLock.lockExclusive()
+        for handle in live.values where handle.training.tryLock() {
+            if handle.access.tryLockExclusive() { handle.heldAcrossFork = true } else { handle.training.unlock() }
+        }
+    }
+
+    static func afterFork(inChild: Bool) {
+        for handle in live.values {
+            if handle.heldAcrossFork {
+                handle.heldAcrossFork = false
+                if inChild {
+                    handle.access.resetAfterFork()
+                    handle.training.resetAfterFork()
+                } else {
+                    handle.access.unlock()
+                    handle.training.unlock()
+                }
+            } else if inChild {
+                handle.inheritedInUse = true
+            }
+        }
+        if inChild { registryLock.resetAfterFork() } else { registryLock.unlock() }
+    }
+
     /// Handles look like aligned pointers (low bits clear) to hosts that check.
     private static let tagBits: UInt = 4
     private static let tagMask: UInt = (1 << tagBits) - 1
@@ -58,4 +101,13 @@ final class NetworkHandle {
     private static let registryLock = ReadWriteLock()
     nonisolated(unsafe) private static var live: [UInt: NetworkHandle] = [:]
     nonisolated(unsafe) private static var issued: UInt = 0
+}
+
+/// The pthread_atfork handlers, registered once, with the first network. They belong to this library: glibc
+/// drops them when it is dlclose()d.
+enum ForkHandlers {
+    static let install: Void = {
+        pthread_atfork({ NetworkHandle.prepareFork() }, { NetworkHandle.afterFork(inChild: false) },
+                       { NetworkHandle.afterFork(inChild: true) })
+    }()
 }

@@ -51,6 +51,9 @@ step "crash-safe save (SIGKILL during saves)" "$BUILD/crash_save" 20
 step "memory: resident set over 10,000 cycles" "$BUILD/leak_cycles" 10000 1024
 step "memory: valgrind memcheck over 10,000 cycles" \
     valgrind -q --leak-check=full --error-exitcode=1 --suppressions=valgrind.supp "$BUILD/leak_cycles" 10000
+# Plainly only, never under valgrind or a sanitizer (see unload.c).
+step "load/unload: dlopen into a host without free pthread keys, dlclose cycles" \
+    "$BUILD/unload" "$NERVE_LIB_DIR/libnerve.so"
 step "model corpus replay" $MAKE -s -C ../fuzz replay NERVE_LIB_DIR="$NERVE_LIB_DIR"
 
 echo "$passed passed, $failed failed"
