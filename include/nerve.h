@@ -57,7 +57,9 @@
  *            settings (a host's BLAS thread count stays as the host set it). Invalid input yields an error
  *            status, never a crash. The error message is kept in the library's own thread-local storage (no
  *            pthread key is created, none is left with a destructor), so the library may be dlopen()ed and
- *            dlclose()d any number of times, and threads may outlive it. Files: see nerve_save and nerve_load.
+ *            dlclose()d any number of times, and threads may outlive it. The first network created registers
+ *            pthread_atfork handlers (see Threads: fork), which glibc drops when the library is dlclose()d.
+ *            Files: see nerve_save and nerve_load.
  *
  *  Versions. Each declaration says the library version it first appeared in ("Since 0.1").
  */
