@@ -39,14 +39,17 @@ public enum ModelFile {
         let directory = target.directory.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard directory >= 0 else { throw failure("cannot open its directory: \(describeErrno())") }
         defer { close(directory) }
-        // A short name in the target's directory, whatever the length of the target's own name.
-        let temporary = FilePath(".nerve-\(getpid())-\(nextTemporaryNumber()).tmp")
+        // A short name in the target's directory, whatever the length of the target's own name; a name someone
+        // else holds (a stray file, another process's save) is skipped.
+        var temporary = FilePath(".nerve-\(getpid())-\(nextTemporaryNumber()).tmp")
         // A nameless file (O_TMPFILE) vanishes if the process dies before it is complete; it gets the temporary
         // name only once written and flushed. Where the file system cannot do that, a named file is the fallback.
         var fd = openat(directory, ".", openTmpFile | O_WRONLY | O_CLOEXEC, 0o666)
         let nameless = fd >= 0
-        if !nameless {
+        for _ in 0..<100 where !nameless {
             fd = temporary.withCString { openat(directory, $0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666) }
+            if fd >= 0 || errno != EEXIST { break }
+            temporary = FilePath(".nerve-\(getpid())-\(nextTemporaryNumber()).tmp")
         }
         guard fd >= 0 else { throw failure("cannot create a file in its directory: \(describeErrno())") }
         var named = !nameless
@@ -67,11 +70,13 @@ public enum ModelFile {
             }
         }
         if problem == nil, nameless {
-            if temporary.withCString({ linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory, $0, AT_SYMLINK_FOLLOW) }) != 0 {
-                problem = failure("cannot name the new file: \(describeErrno())")
-            } else {
-                named = true
+            for _ in 0..<100 {
+                let linked = temporary.withCString { linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory, $0, AT_SYMLINK_FOLLOW) }
+                if linked == 0 { named = true; break }
+                if errno != EEXIST { break }
+                temporary = FilePath(".nerve-\(getpid())-\(nextTemporaryNumber()).tmp")
             }
+            if !named { problem = failure("cannot name the new file: \(describeErrno())") }
         }
         if close(fd) != 0, problem == nil { problem = failure("cannot close: \(describeErrno())") }
         if problem == nil {

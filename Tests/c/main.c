@@ -23,6 +23,7 @@ static const struct {
     {"model_v1", test_model_v1},       {"invariance", test_invariance},
     {"cnn", test_cnn},                 {"cnn_hostile", test_cnn_hostile},
     {"cnn_threads", test_cnn_threads}, {"gradients", test_gradients},
+    {"files_hostile", test_files_hostile}, {"limits", test_limits},
 };
 enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
 

@@ -21,5 +21,7 @@ void test_cnn(void);
 void test_cnn_hostile(void);
 void test_cnn_threads(void);
 void test_gradients(void);
+void test_files_hostile(void);
+void test_limits(void);
 
 #endif

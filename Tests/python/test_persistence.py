@@ -107,12 +107,23 @@ def test_io_errors(tmp_path, trained):
 
 
 def test_failed_save_keeps_previous_file(tmp_path, trained):
-    # A name of the longest length a directory entry allows: the temporary file beside it, whose name is longer,
-    # cannot be created, so the save fails (even for root) and must leave the existing file alone.
-    path = tmp_path / ("m" * 255)
+    # A file-size limit below the model's size makes the write fail (even for root, with SIGXFSZ ignored):
+    # the save must raise and leave the existing file, and nothing else, in the directory.
+    import resource
+    import signal
+
+    path = tmp_path / "model.nerve"
     before = trained.to_bytes()
     path.write_bytes(before)
-    with pytest.raises(nerve.NerveIOError):
-        nerve.Network([2, 2]).save(path)
+    bigger = nerve.Network([200, 200], seed=1)
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    previous_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, previous_limit[1]))
+    try:
+        with pytest.raises(nerve.NerveIOError):
+            bigger.save(path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, previous_limit)
+        signal.signal(signal.SIGXFSZ, previous_handler)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]

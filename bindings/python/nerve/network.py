@@ -792,7 +792,7 @@ class Network:
 
     def save(self, path):
         """Writes the model file (atomically: a failure leaves any previous file as it was)."""
-        check(_lib.lib().nerve_save(self._handle, os.fsencode(os.fspath(path))))
+        check(_lib.lib().nerve_save(self._handle, _file_name(path)))
 
     def to_bytes(self):
         """The model file's content as bytes."""
@@ -846,8 +846,17 @@ class Network:
         return f"Network(input_shape={self.input_shape}, layers={layers}, cost={self.cost!r})"
 
 
+def _file_name(path):
+    """A str, bytes or os.PathLike path as the bytes the system uses (str in the file system encoding).
+    A NUL cannot be part of a file name and C would end the name there, so it is refused, as open() does."""
+    name = os.fsencode(os.fspath(path))
+    if b"\0" in name:
+        raise ValueError(f"path {path!r} contains a NUL byte")
+    return name
+
+
 def load(path):
     """Loads a network saved with Network.save (or nerve_save from C)."""
     handle = c_void_p()
-    check(_lib.lib().nerve_load(os.fsencode(os.fspath(path)), byref(handle)))
+    check(_lib.lib().nerve_load(_file_name(path), byref(handle)))
     return Network._from_handle(handle)
