@@ -22,6 +22,17 @@ final class NetworkHandle {
 
     init(_ network: Network) { self.network = network }
 
+    /// The last reference may go on any thread that was inside a call. Taking both locks once orders the
+    /// teardown after every earlier call's unlock in terms a race detector sees (it cannot see the reference
+    /// count). A network inherited in use across fork() has locks no thread will release: left alone.
+    deinit {
+        guard !inheritedInUse else { return }
+        training.lock()
+        training.unlock()
+        access.lockExclusive()
+        access.unlock()
+    }
+
     /// Writes parameters outside training. Training lets readers in between epochs, but a writer there would
     /// change weights under the optimizer, so writers are refused for the whole run.
     func modifying(_ what: StaticString, _ body: () -> Void) throws {
