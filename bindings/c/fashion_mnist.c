@@ -42,40 +42,13 @@ static void on_interrupt(int signal_number)
     interrupted = 1;
 }
 
-/* Reads "<dir>/<prefix>-images-idx3-ubyte" and "<dir>/<prefix>-labels-idx1-ubyte" and checks they agree. */
+/* The split, or a message on stderr. */
 static int read_split(const char *dir, const char *prefix, idx_images *images, idx_labels *labels)
 {
-    char path[4096], error[512];
-    int32_t i;
-
-    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte", dir, prefix);
-    if (idx_read_images(path, images, error, sizeof error) != 0) {
-        fprintf(stderr, "fashion_mnist: %s\n", error);
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", dir, prefix);
-    if (idx_read_labels(path, labels, error, sizeof error) != 0) {
-        fprintf(stderr, "fashion_mnist: %s\n", error);
-        idx_free_images(images);
-        return -1;
-    }
-    if (labels->count != images->count) {
-        fprintf(stderr, "fashion_mnist: %s: %ld images but %ld labels\n", prefix, (long)images->count,
-                (long)labels->count);
-        goto fail;
-    }
-    for (i = 0; i < labels->count; i++) {
-        if (labels->labels[i] >= CLASSES) {
-            fprintf(stderr, "fashion_mnist: %s: label %d of sample %ld is not a class\n", prefix,
-                    labels->labels[i], (long)i);
-            goto fail;
-        }
-    }
-    return 0;
-
-fail:
-    idx_free_images(images);
-    idx_free_labels(labels);
+    char error[512];
+    if (idx_read_split(dir, prefix, CLASSES, images, labels, error, sizeof error) == 0)
+        return 0;
+    fprintf(stderr, "fashion_mnist: %s\n", error);
     return -1;
 }
 

@@ -23,6 +23,7 @@
  * A full run takes two to three minutes on two cores; --quick trains on 4000 images for one epoch and tests
  * on 2000, in seconds.
  */
+#include "arguments.h"
 #include "idx.h"
 
 #include <nerve.h>
@@ -85,18 +86,6 @@ static void usage(FILE *stream)
           stream);
 }
 
-static int parse_long(const char *text, long min, long max, long *value)
-{
-    char *end;
-    long parsed;
-    errno = 0;
-    parsed = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || parsed < min || parsed > max)
-        return -1;
-    *value = parsed;
-    return 0;
-}
-
 /* Returns 0 to go on, 1 after --help, -1 on a bad command line. */
 static int parse_settings(int argc, char **argv, settings *cfg)
 {
@@ -130,14 +119,14 @@ static int parse_settings(int argc, char **argv, settings *cfg)
         if (strcmp(option, "--data") == 0) {
             cfg->data_dir = value;
         } else if (strcmp(option, "--epochs") == 0) {
-            ok = parse_long(value, 1, 1000, &number) == 0;
+            ok = argument_long(value, 1, 1000, &number) == 0;
             cfg->epochs = (int32_t)number;
             epochs_given = 1;
         } else if (strcmp(option, "--threads") == 0) {
-            ok = parse_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
+            ok = argument_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
             cfg->threads = (int32_t)number;
         } else if (strcmp(option, "--seed") == 0) {
-            ok = parse_long(value, 0, INT32_MAX, &number) == 0;
+            ok = argument_long(value, 0, INT32_MAX, &number) == 0;
             cfg->seed = (uint64_t)number;
         } else if (strcmp(option, "--min-accuracy") == 0) {
             char *end;

@@ -159,3 +159,39 @@ void idx_free_labels(idx_labels *labels)
     free(labels->labels);
     memset(labels, 0, sizeof *labels);
 }
+
+int idx_read_split(const char *dir, const char *prefix, int classes, idx_images *images, idx_labels *labels,
+                   char *error, size_t error_size)
+{
+    char path[4096];
+    idx_images read_images = {0};
+    idx_labels read_labels = {0};
+    int32_t i;
+
+    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte", dir, prefix);
+    if (idx_read_images(path, &read_images, error, error_size) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", dir, prefix);
+    if (idx_read_labels(path, &read_labels, error, error_size) != 0)
+        goto fail;
+    if (read_labels.count != read_images.count) {
+        set_error(error, error_size, "%s: %ld images but %ld labels", prefix, (long)read_images.count,
+                  (long)read_labels.count);
+        goto fail;
+    }
+    for (i = 0; i < read_labels.count; i++) {
+        if (read_labels.labels[i] >= classes) {
+            set_error(error, error_size, "%s: label %d of sample %ld is not a class", prefix,
+                      read_labels.labels[i], (long)i);
+            goto fail;
+        }
+    }
+    *images = read_images;
+    *labels = read_labels;
+    return 0;
+
+fail:
+    idx_free_images(&read_images);
+    idx_free_labels(&read_labels);
+    return -1;
+}

@@ -31,6 +31,12 @@ int idx_read_images(const char *path, idx_images *out, char *error, size_t error
 /* Reads a label file; same contract as idx_read_images (release with idx_free_labels). */
 int idx_read_labels(const char *path, idx_labels *out, char *error, size_t error_size);
 
+/* Reads "<dir>/<prefix>-images-idx3-ubyte" and "<dir>/<prefix>-labels-idx1-ubyte" (prefix "train" or "t10k")
+ * and checks that they have as many entries and that every label is below `classes`. Same contract as
+ * idx_read_images; on failure neither struct is touched. */
+int idx_read_split(const char *dir, const char *prefix, int classes, idx_images *images, idx_labels *labels,
+                   char *error, size_t error_size);
+
 /* Release what a successful read allocated and reset the struct; safe on a zeroed struct. */
 void idx_free_images(idx_images *images);
 void idx_free_labels(idx_labels *labels);

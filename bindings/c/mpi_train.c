@@ -24,6 +24,7 @@
  * A rank that fails alone (an error inside a hook, a failed call) calls MPI_Abort: the other ranks would wait
  * for it in an allreduce forever.
  */
+#include "arguments.h"
 #include "idx.h"
 
 #include <mpi.h>
@@ -110,50 +111,6 @@ static void usage(FILE *stream)
           stream);
 }
 
-static int parse_long(const char *text, long min, long max, long *value)
-{
-    char *end;
-    long parsed;
-    errno = 0;
-    parsed = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || parsed < min || parsed > max)
-        return -1;
-    *value = parsed;
-    return 0;
-}
-
-static int parse_float(const char *text, float *value)
-{
-    char *end;
-    float parsed;
-    errno = 0;
-    parsed = strtof(text, &end);
-    if (errno != 0 || end == text || *end != '\0' || !isfinite(parsed))
-        return -1;
-    *value = parsed;
-    return 0;
-}
-
-static int parse_sizes(const char *text, int32_t *sizes, int32_t *count)
-{
-    char buffer[256];
-    char *item;
-    int32_t n = 0;
-    if (strlen(text) >= sizeof buffer)
-        return -1;
-    strcpy(buffer, text);
-    for (item = strtok(buffer, ","); item != NULL; item = strtok(NULL, ",")) {
-        long size;
-        if (n == MAX_HIDDEN || parse_long(item, 1, 1L << 24, &size) != 0)
-            return -1;
-        sizes[n++] = (int32_t)size;
-    }
-    if (n == 0)
-        return -1;
-    *count = n;
-    return 0;
-}
-
 /* Returns 0 to go on, 1 after --help, -1 on a bad command line (rank 0 prints why). */
 static int parse_arguments(int argc, char **argv, settings *cfg, int verbose)
 {
@@ -187,35 +144,35 @@ static int parse_arguments(int argc, char **argv, settings *cfg, int verbose)
             cfg->data_dir = value;
             ok = 1;
         } else if (strcmp(option, "--hidden") == 0) {
-            ok = parse_sizes(value, cfg->hidden, &cfg->n_hidden) == 0;
+            ok = argument_sizes(value, cfg->hidden, MAX_HIDDEN, &cfg->n_hidden) == 0;
         } else if (strcmp(option, "--epochs") == 0) {
-            ok = parse_long(value, 1, INT32_MAX, &number) == 0;
+            ok = argument_long(value, 1, INT32_MAX, &number) == 0;
             cfg->epochs = (int32_t)number;
         } else if (strcmp(option, "--batch") == 0) {
-            ok = parse_long(value, 1, INT32_MAX, &number) == 0;
+            ok = argument_long(value, 1, INT32_MAX, &number) == 0;
             cfg->batch_size = (int32_t)number;
         } else if (strcmp(option, "--samples") == 0) {
-            ok = parse_long(value, 1, INT32_MAX, &cfg->samples) == 0;
+            ok = argument_long(value, 1, INT32_MAX, &cfg->samples) == 0;
         } else if (strcmp(option, "--test-samples") == 0) {
-            ok = parse_long(value, 1, INT32_MAX, &cfg->test_samples) == 0;
+            ok = argument_long(value, 1, INT32_MAX, &cfg->test_samples) == 0;
         } else if (strcmp(option, "--threads") == 0) {
-            ok = parse_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
+            ok = argument_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
             cfg->threads = (int32_t)number;
         } else if (strcmp(option, "--seed") == 0) {
-            ok = parse_long(value, 0, INT32_MAX, &number) == 0;
+            ok = argument_long(value, 0, INT32_MAX, &number) == 0;
             cfg->seed = (uint64_t)number;
         } else if (strcmp(option, "--lr") == 0) {
-            ok = parse_float(value, &cfg->learning_rate) == 0;
+            ok = argument_float(value, &cfg->learning_rate) == 0;
         } else if (strcmp(option, "--momentum") == 0) {
-            ok = parse_float(value, &cfg->momentum) == 0;
+            ok = argument_float(value, &cfg->momentum) == 0;
         } else if (strcmp(option, "--l2") == 0) {
-            ok = parse_float(value, &cfg->l2) == 0;
+            ok = argument_float(value, &cfg->l2) == 0;
         } else if (strcmp(option, "--save") == 0) {
             cfg->save_path = value;
             ok = 1;
         } else if (strcmp(option, "--min-accuracy") == 0) {
             float accuracy;
-            ok = parse_float(value, &accuracy) == 0;
+            ok = argument_float(value, &accuracy) == 0;
             cfg->min_accuracy = accuracy;
         } else {
             if (verbose)
@@ -240,26 +197,11 @@ static int parse_arguments(int argc, char **argv, settings *cfg, int verbose)
 
 static int read_split(const char *dir, const char *prefix, idx_images *images, idx_labels *labels)
 {
-    char path[4096], error[512];
-    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte", dir, prefix);
-    if (idx_read_images(path, images, error, sizeof error) != 0) {
-        fprintf(stderr, "mpi_train: %s\n", error);
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", dir, prefix);
-    if (idx_read_labels(path, labels, error, sizeof error) != 0) {
-        fprintf(stderr, "mpi_train: %s\n", error);
-        idx_free_images(images);
-        return -1;
-    }
-    if (labels->count != images->count) {
-        fprintf(stderr, "mpi_train: %s: %ld images but %ld labels\n", prefix, (long)images->count,
-                (long)labels->count);
-        idx_free_images(images);
-        idx_free_labels(labels);
-        return -1;
-    }
-    return 0;
+    char error[512];
+    if (idx_read_split(dir, prefix, CLASSES, images, labels, error, sizeof error) == 0)
+        return 0;
+    fprintf(stderr, "mpi_train: %s\n", error);
+    return -1;
 }
 
 /* Converts images first, first + step, first + 2·step, ... below end to floats. */

@@ -1,3 +1,4 @@
+#include "arguments.h"
 #include "options.h"
 
 #include <nerve.h>
@@ -50,51 +51,6 @@ static void usage(FILE *stream)
           stream);
 }
 
-static int parse_long(const char *text, long min, long max, long *value)
-{
-    char *end;
-    long parsed;
-    errno = 0;
-    parsed = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || parsed < min || parsed > max)
-        return -1;
-    *value = parsed;
-    return 0;
-}
-
-static int parse_float(const char *text, float *value)
-{
-    char *end;
-    float parsed;
-    errno = 0;
-    parsed = strtof(text, &end);
-    if (errno != 0 || end == text || *end != '\0' || !isfinite(parsed))
-        return -1;
-    *value = parsed;
-    return 0;
-}
-
-/* "256,128" -> {256, 128} */
-static int parse_sizes(const char *text, int32_t *sizes, int32_t *count)
-{
-    char buffer[256];
-    char *item;
-    int32_t n = 0;
-    if (strlen(text) >= sizeof buffer)
-        return -1;
-    strcpy(buffer, text);
-    for (item = strtok(buffer, ","); item != NULL; item = strtok(NULL, ",")) {
-        long size;
-        if (n == OPTIONS_MAX_HIDDEN || parse_long(item, 1, 1L << 24, &size) != 0)
-            return -1;
-        sizes[n++] = (int32_t)size;
-    }
-    if (n == 0)
-        return -1;
-    *count = n;
-    return 0;
-}
-
 /* Returns 0 on success, 1 after --help, -1 on a bad command line. */
 static int parse_arguments(int argc, char **argv, options *cfg)
 {
@@ -118,7 +74,7 @@ static int parse_arguments(int argc, char **argv, options *cfg)
             cfg->data_dir = value;
             ok = 1;
         } else if (strcmp(option, "--hidden") == 0) {
-            ok = parse_sizes(value, cfg->hidden, &cfg->n_hidden) == 0;
+            ok = argument_sizes(value, cfg->hidden, OPTIONS_MAX_HIDDEN, &cfg->n_hidden) == 0;
         } else if (strcmp(option, "--activation") == 0) {
             ok = lookup(NERVE_ENUM_ACTIVATION, value, &cfg->hidden_activation) == 0;
         } else if (strcmp(option, "--output") == 0) {
@@ -128,33 +84,33 @@ static int parse_arguments(int argc, char **argv, options *cfg)
         } else if (strcmp(option, "--optimizer") == 0) {
             ok = lookup(NERVE_ENUM_OPTIMIZER, value, &cfg->optimizer) == 0;
         } else if (strcmp(option, "--epochs") == 0) {
-            ok = parse_long(value, 1, INT32_MAX, &number) == 0;
+            ok = argument_long(value, 1, INT32_MAX, &number) == 0;
             cfg->epochs = (int32_t)number;
         } else if (strcmp(option, "--batch") == 0) {
-            ok = parse_long(value, 1, INT32_MAX, &number) == 0;
+            ok = argument_long(value, 1, INT32_MAX, &number) == 0;
             cfg->batch_size = (int32_t)number;
         } else if (strcmp(option, "--train-limit") == 0) {
-            ok = parse_long(value, 1, INT32_MAX, &cfg->train_limit) == 0;
+            ok = argument_long(value, 1, INT32_MAX, &cfg->train_limit) == 0;
         } else if (strcmp(option, "--threads") == 0) {
-            ok = parse_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
+            ok = argument_long(value, 1, NERVE_MAX_THREADS, &number) == 0;
             cfg->threads = (int32_t)number;
         } else if (strcmp(option, "--seed") == 0) {
-            ok = parse_long(value, 0, INT32_MAX, &number) == 0;
+            ok = argument_long(value, 0, INT32_MAX, &number) == 0;
             cfg->seed = (uint64_t)number;
         } else if (strcmp(option, "--lr") == 0) {
-            ok = parse_float(value, &cfg->learning_rate) == 0;
+            ok = argument_float(value, &cfg->learning_rate) == 0;
         } else if (strcmp(option, "--momentum") == 0) {
-            ok = parse_float(value, &cfg->momentum) == 0;
+            ok = argument_float(value, &cfg->momentum) == 0;
         } else if (strcmp(option, "--l2") == 0) {
-            ok = parse_float(value, &cfg->l2) == 0;
+            ok = argument_float(value, &cfg->l2) == 0;
         } else if (strcmp(option, "--dropout") == 0) {
-            ok = parse_float(value, &cfg->dropout) == 0;
+            ok = argument_float(value, &cfg->dropout) == 0;
         } else if (strcmp(option, "--save") == 0) {
             cfg->save_path = value;
             ok = 1;
         } else if (strcmp(option, "--min-accuracy") == 0) {
             float accuracy;
-            ok = parse_float(value, &accuracy) == 0;
+            ok = argument_float(value, &accuracy) == 0;
             cfg->min_accuracy = accuracy;
         } else {
             fprintf(stderr, "fashion_mnist: unknown option %s (see --help)\n", option);
