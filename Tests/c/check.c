@@ -158,3 +158,25 @@ void thread_watch_stop(thread_watch *w)
     pthread_join(w->thread, NULL);
     free(w);
 }
+
+void fill_sentinel(float *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        a[i] = SENTINEL;
+}
+
+int untouched(const float *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != SENTINEL)
+            return 0;
+    return 1;
+}
+
+void message_names(long needed, const char *what)
+{
+    char number[32];
+    snprintf(number, sizeof number, "%ld", needed);
+    CHECK(strstr(nerve_last_error(), number) != NULL, "%s: capacity message \"%s\" does not give the needed %ld",
+          what, nerve_last_error(), needed);
+}

@@ -36,6 +36,15 @@ int check_summary(void);
 long check_failed_count(void);
 
 /* Shared helpers. */
+
+/* A marker a failed call must not overwrite: fill a buffer with it, then check it is still there. */
+#define SENTINEL (-12345.5f)
+void fill_sentinel(float *a, size_t n);
+int untouched(const float *a, size_t n);
+
+/* Checks that the last error (a NERVE_E_CAPACITY message of `what`) names the size needed. */
+void message_names(long needed, const char *what);
+
 int floats_equal_bits(const float *a, const float *b, size_t n);
 int all_finite(const float *a, size_t n);
 double now_seconds(void);

@@ -35,31 +35,7 @@
 #define ABORTED NERVE_E_ABORTED
 
 static const int64_t TWO_62 = (int64_t)1 << 62;
-static const float SENTINEL = -12345.5f;
 static const double SENTINEL_D = -6789.25;
-
-static void fill_sentinel(float *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        a[i] = SENTINEL;
-}
-
-static int untouched(const float *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != SENTINEL)
-            return 0;
-    return 1;
-}
-
-/* The CAPACITY message must name the size needed. */
-static void message_names(long needed, const char *what)
-{
-    char number[32];
-    snprintf(number, sizeof number, "%ld", needed);
-    CHECK(strstr(nerve_last_error(), number) != NULL, "%s: capacity message \"%s\" does not give the needed %ld",
-          what, nerve_last_error(), needed);
-}
 
 /* Every parameter of the network (malloc'd, *count floats), or NULL after a failed check. */
 static float *parameters_of(const nerve_net *net, int64_t *count)

@@ -33,31 +33,6 @@ static nerve_net *net, *wide;
 static float x[N * IN], y[N * OUT];
 static float wide_x[784];
 
-/* A marker a failed call must not overwrite. */
-static const float SENTINEL = -12345.5f;
-
-static void fill_sentinel(float *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        a[i] = SENTINEL;
-}
-
-static int untouched(const float *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != SENTINEL)
-            return 0;
-    return 1;
-}
-
-/* The CAPACITY message must name the size needed. */
-static void message_names(long needed, const char *what)
-{
-    char number[32];
-    snprintf(number, sizeof number, "%ld", needed);
-    CHECK(strstr(nerve_last_error(), number) != NULL, "%s: capacity message \"%s\" does not give the needed %ld",
-          what, nerve_last_error(), needed);
-}
 
 static void status_strings(void)
 {
