@@ -195,6 +195,14 @@ nerve_status nerve_create(nerve_net **out, const int32_t *sizes, int32_t n_sizes
  * goes when the last returns (since 0.4); calls made after nerve_free get NERVE_E_INVALID.          Since 0.1 */
 void nerve_free(nerve_net *net);
 
+/* A new network, independent of `net`, with its layers, cost, parameters, generator state and thread count:
+ * the two train alike to the same bits, and training one leaves the other alone. Read-only on `net` (it runs
+ * beside predictions, and between the epochs of a training run, so the copy holds a whole epoch's weights).
+ * The hot-reload pattern of a service: make the new network (nerve_load, or nerve_clone and train), publish it
+ * where workers pick up their handle (an atomic pointer), then nerve_free the old one at once; calls still
+ * running on it finish first. Errors: NERVE_E_INVALID (bad handle, NULL out), NERVE_E_NOMEM.       Since 0.4 */
+nerve_status nerve_clone(const nerve_net *net, nerve_net **out);
+
 /* Re-draws every weight and bias with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`.
  * NERVE_E_BUSY during training (see Threads).                                                        Since 0.1 */
 nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
@@ -392,8 +400,10 @@ typedef struct nerve_epoch_report {
     int32_t epoch;            /* 1-based */
     float   train_cost, train_accuracy;
     float   eval_cost, eval_accuracy;
+    int32_t reserved1;        /* 0; named since 0.4, where a compiler put padding, so FFI tools see the layout */
     double  seconds;          /* wall time of this epoch, measurements included */
     float   learning_rate;    /* the rate used during this epoch */
+    int32_t reserved2;        /* 0; as reserved1 */
 } nerve_epoch_report;
 
 /* Called once after each epoch, on the training thread. Return 0 to go on, non-zero to stop: training ends

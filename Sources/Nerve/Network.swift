@@ -101,6 +101,15 @@ public final class Network: @unchecked Sendable {
 
     package func parameters(ofLayer index: Int) -> UnsafeMutablePointer<Float> { parameters.base + offsets[index] }
 
+    /// An independent network with the same layers, cost, parameters, generator state and thread count.
+    public func copy() throws -> Network {
+        let values = try FloatBuffer(count: parameterCount, zeroed: false)
+        values.copy(from: parameters)
+        let twin = try Network(specs: specs, cost: cost, parameters: values, random: random)
+        twin.threads = threads
+        return twin
+    }
+
 
     /// Redraws every parameter, layer by layer: weights with the scheme's deviation for that layer, then biases
     /// from N(0, 1). Reseeds the generator.

@@ -35,6 +35,17 @@ public func nerve_free(_ net: OpaquePointer?) {
     NetworkHandle.release(net)
 }
 
+@_cdecl("nerve_clone")
+public func nerve_clone(_ net: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> nerve_status {
+    guarded("nerve_clone") {
+        let handle = try NetworkHandle.resolve(net)
+        let out = try Check.pointer(out, "out")
+        let twin = try handle.access.reading { try handle.network.copy() }
+        out.pointee = NetworkHandle.publish(twin)
+        return NERVE_OK
+    }
+}
+
 @_cdecl("nerve_reinit")
 public func nerve_reinit(_ net: OpaquePointer?, _ initialization: Int32, _ seed: UInt64) -> nerve_status {
     guarded("nerve_reinit") {

@@ -142,6 +142,6 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
 
 private func cReport(_ r: EpochReport) -> nerve_epoch_report {
     nerve_epoch_report(epoch: Int32(r.epoch), train_cost: r.trainCost, train_accuracy: r.trainAccuracy,
-                       eval_cost: r.evalCost, eval_accuracy: r.evalAccuracy, seconds: r.seconds,
-                       learning_rate: r.learningRate)
+                       eval_cost: r.evalCost, eval_accuracy: r.evalAccuracy, reserved1: 0, seconds: r.seconds,
+                       learning_rate: r.learningRate, reserved2: 0)
 }

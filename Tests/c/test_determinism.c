@@ -83,6 +83,23 @@ void test_determinism(void)
         CHECK(same_weights(fresh, c) == 1, "create(seed 42) and reinit(AUTO, 42) drew different weights");
         nerve_free(fresh);
     }
+
+    /* A clone is a twin: the same weights and generator, so both train to the same bits; and independent:
+     * training one leaves the other as it was. */
+    nerve_net *twin = NULL;
+    if (CHECK_OK(nerve_clone(a, &twin))) {
+        CHECK(same_weights(a, twin) == 1, "a clone has other weights than its original");
+        CHECK(nerve_threads(twin) == nerve_threads(a), "a clone has another thread count");
+        train(twin);
+        CHECK(same_weights(a, twin) == 0, "training a clone changed its original (or did nothing)");
+        train(a);
+        CHECK(same_weights(a, twin) == 1, "a network and its clone trained alike gave different weights");
+        nerve_free(twin);
+    }
+    nerve_net *untouched_out = (nerve_net *)&untouched_out;
+    CHECK_FAILS(nerve_clone(NULL, &untouched_out), NERVE_E_INVALID);
+    CHECK_FAILS(nerve_clone(a, NULL), NERVE_E_INVALID);
+    CHECK(untouched_out == (nerve_net *)&untouched_out, "a failed nerve_clone wrote *out");
 done:
     nerve_free(a);
     nerve_free(b);

@@ -96,8 +96,10 @@ class EpochReport(Structure):
         ("train_accuracy", c_float),
         ("eval_cost", c_float),
         ("eval_accuracy", c_float),
+        ("reserved1", c_int32),
         ("seconds", c_double),
         ("learning_rate", c_float),
+        ("reserved2", c_int32),
     ]
 
 
@@ -174,6 +176,7 @@ _PROTOTYPES = {
     "nerve_create": (c_int32, [POINTER(c_void_p), c_int32_p, c_int32, c_int32_p, c_int32, c_uint64]),
     "nerve_free": (None, [c_void_p]),
     "nerve_reinit": (c_int32, [c_void_p, c_int32, c_uint64]),
+    "nerve_clone": (c_int32, [c_void_p, POINTER(c_void_p)]),
     "nerve_set_threads": (c_int32, [c_void_p, c_int32]),
     "nerve_threads": (c_int32, [c_void_p]),
     "nerve_input_size": (c_int32, [c_void_p]),

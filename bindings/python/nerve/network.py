@@ -826,15 +826,19 @@ class Network:
         if state.get("history") is not None:
             self.history = History(*state["history"])
 
+    def _clone(self):
+        """An independent network with these layers, weights, generator state and thread count (nerve_clone)."""
+        handle = c_void_p()
+        check(_lib.lib().nerve_clone(self._handle, byref(handle)))
+        return type(self)._from_handle(handle)
+
     def __copy__(self):
-        twin = type(self).from_bytes(self.to_bytes())
-        twin.threads = self.threads
+        twin = self._clone()
         twin.history = self.history
         return twin
 
     def __deepcopy__(self, memo):
-        twin = type(self).from_bytes(self.to_bytes())
-        twin.threads = self.threads
+        twin = self._clone()
         if self.history is not None:
             twin.history = History(dict(self.history), self.history.stopped)
         return twin
