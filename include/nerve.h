@@ -55,9 +55,9 @@
  *  Safety.   No function prints, aborts, exits, reads environment variables or the locale, or touches any
  *            process-wide state other than the thread-local error message. (The Swift runtime linked into the
  *            library reads its SWIFT_* debugging variables, e.g. SWIFT_DEBUG_HELP, once when the library is
- *            loaded, and prints what they ask for; Nerve's own code reads none.) In particular it changes no other library's
- *            settings (a host's BLAS thread count stays as the host set it). Invalid input yields an error
- *            status, never a crash. The error message is kept in the library's own thread-local storage (no
+ *            loaded, and prints what they ask for; Nerve's own code reads none.) In particular it changes no
+ *            other library's settings (a host's BLAS thread count stays as the host set it). Invalid input yields
+ *            an error status, never a crash. The error message is kept in the library's own thread-local storage (no
  *            pthread key is created, none is left with a destructor), so the library may be dlopen()ed and
  *            dlclose()d any number of times, and threads may outlive it. The first network created registers
  *            pthread_atfork handlers (see Threads: fork), which glibc drops when the library is dlclose()d.
