@@ -372,19 +372,18 @@ nerve_status nerve_gradient_norms(const nerve_net *net, const float *x, const fl
                                   double *weight_norms, double *bias_norms, int32_t count);
 
 /* The notes' gradient check. For each parameter p checked, compares backpropagation's ∂C/∂p (float32, as
- * nerve_cost_gradient computes it) with the central difference (C(p + epsilon) − C(p − epsilon)) / (2 epsilon)
- * of the mean cost over n samples (regularisation excluded, dropout off), the cost evaluated in double
- * precision by a separate plain-loop forward pass, so float32 rounding does not swamp the difference. Writes to
- * *max_difference the largest |backprop − numeric| / max(|backprop|, |numeric|, floor) over the parameters
- * checked, where floor = 1e-3 × the largest |backprop| of the network (components at float32's rounding level
- * would otherwise dominate). A correct gradient gives about 1e-6 with epsilon 1e-3 or 1e-4 (the truncation
- * error of the difference adds 1e-5 to 1e-3 at 1e-2); a wrong one 1e-2 to 1. A ReLU unit or max-pooling window that changes side between p ± epsilon
- * spoils its parameters' numeric derivative. indices lists the parameters to check (index_count of them, each
- * in 0 .. nerve_parameter_count − 1); NULL checks every parameter. Each parameter checked costs two scalar
+ * nerve_cost_gradient computes it) with the central difference (C(p + epsilon) − C(p − epsilon)) / (2 epsilon) of
+ * the mean cost over n samples (regularisation excluded, dropout off), the cost evaluated in double precision by a
+ * separate plain-loop forward pass, so float32 rounding does not swamp the difference. Writes to *max_difference
+ * the largest |backprop − numeric| / max(|backprop|, |numeric|, floor) over the parameters checked, where floor =
+ * 1e-3 × the largest |backprop| of the network (components at float32's rounding level would otherwise dominate). A
+ * correct gradient gives about 1e-6 with epsilon 1e-3 or 1e-4 (the truncation error of the difference adds 1e-5 to
+ * 1e-3 at 1e-2); a wrong one 1e-2 to 1. A ReLU unit or max-pooling window that changes side between p ± epsilon
+ * spoils its parameters' numeric derivative. indices lists the parameters to check (index_count of them, each in 0
+ * .. nerve_parameter_count − 1); NULL checks every parameter. Each parameter checked costs two scalar
  * double-precision passes over the n samples: on large networks check a few hundred sampled indices on a few
- * samples. The network is not changed. epsilon must be in (0, 1].
- * Errors: as nerve_cost_gradient; NERVE_E_INVALID (epsilon, an index out of range, NULL max_difference).
- *                                                                                                    Since 0.4 */
+ * samples. The network is not changed. epsilon must be in (0, 1]. Errors: as nerve_cost_gradient; NERVE_E_INVALID
+ * (epsilon, an index out of range, NULL max_difference).                                               Since 0.4 */
 nerve_status nerve_check_gradient(const nerve_net *net, const float *x, const float *y, int64_t n,
                                   double epsilon, const int64_t *indices, int64_t index_count,
                                   double *max_difference);
@@ -423,26 +422,26 @@ typedef struct nerve_step {
 } nerve_step;
 
 /* Called during training after each mini-batch's gradient is computed and before the optimizer uses it, on the
- * thread that called nerve_train (also with threads > 1, so MPI_THREAD_FUNNELED suffices): the seam for data-parallel training (an allreduce goes here) and for gradient surgery.
- * gradient holds `count` floats (nerve_parameter_count, laid out as nerve_get_parameters) that the hook may
- * rewrite in place: the gradient of the mean cost over this step's step->rows samples, regularisation excluded
- * (the library adds the l2/l1 term after the hook, scaled by regularization_n). step->rows is 0 in a step that
- * has no samples left (see steps_per_epoch); the gradient is then all zeros. hook_data is the options'
- * hook_data. Return 0 to go on; non-zero ends training with NERVE_E_ABORTED and the weights of the last
- * completed epoch. The pointers are valid only during the call. While a hook or the progress callback runs, other threads (and the hook itself) may call
- * the read-only functions on the network (nerve_predict, nerve_evaluate, nerve_get_parameters,
- * nerve_cost_gradient, ...), which see the weights before this step; nerve_train, nerve_set_layer,
- * nerve_set_parameters and nerve_reinit on it return NERVE_E_BUSY, and nerve_free is forbidden.
- *                                                                                                    Since 0.4 */
+ * thread that called nerve_train (also with threads > 1, so MPI_THREAD_FUNNELED suffices): the seam for
+ * data-parallel training (an allreduce goes here) and for gradient surgery. gradient holds `count` floats
+ * (nerve_parameter_count, laid out as nerve_get_parameters) that the hook may rewrite in place: the gradient of the
+ * mean cost over this step's step->rows samples, regularisation excluded (the library adds the l2/l1 term after the
+ * hook, scaled by regularization_n). step->rows is 0 in a step that has no samples left (see steps_per_epoch); the
+ * gradient is then all zeros. hook_data is the options' hook_data. Return 0 to go on; non-zero ends training with
+ * NERVE_E_ABORTED and the weights of the last completed epoch. The pointers are valid only during the call. While a
+ * hook or the progress callback runs, other threads (and the hook itself) may call the read-only functions on the
+ * network (nerve_predict, nerve_evaluate, nerve_get_parameters, nerve_cost_gradient, ...), which see the weights
+ * before this step; nerve_train, nerve_set_layer, nerve_set_parameters and nerve_reinit on it return NERVE_E_BUSY,
+ * and nerve_free is forbidden.                                                                         Since 0.4 */
 typedef int32_t (*nerve_gradient_fn)(float *gradient, int64_t count, const nerve_step *step, void *hook_data);
 
 /* Called after each epoch's measurements and before the library acts on them, on the thread that called
- * nerve_train, with the options' hook_data: it may
- * rewrite train_cost, train_accuracy, eval_cost and eval_accuracy (data-parallel ranks replace their own figures
- * by the means over all ranks), and every decision of the epoch then uses what it leaves: divergence, the best
- * weights of early stopping, the learning-rate schedule, and the report the progress callback sees. Other
- * fields are read-only. Return 0 to go on; non-zero ends training with NERVE_E_ABORTED and the weights of the
- * epoch before this one (the last whose report was accepted). Same rules as the gradient hook.                                                                                     Since 0.4 */
+ * nerve_train, with the options' hook_data: it may rewrite train_cost, train_accuracy, eval_cost and eval_accuracy
+ * (data-parallel ranks replace their own figures by the means over all ranks), and every decision of the epoch then
+ * uses what it leaves: divergence, the best weights of early stopping, the learning-rate schedule, and the report
+ * the progress callback sees. Other fields are read-only. Return 0 to go on; non-zero ends training with
+ * NERVE_E_ABORTED and the weights of the epoch before this one (the last whose report was accepted). Same rules as
+ * the gradient hook.                                                                                   Since 0.4 */
 typedef int32_t (*nerve_report_fn)(nerve_epoch_report *report, void *hook_data);
 
 enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
@@ -455,9 +454,9 @@ enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
 enum { NERVE_MONITOR_NONE = 0, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL };
 
 /* Options of nerve_train. Always fill with nerve_train_options_init first, then change fields: new fields are
- * appended in later versions and struct_size tells the library which ones the caller knows. This version
- * accepts its own layout, that of 0.2 and 0.3 (which ends at threads) and that of 0.1 (which ends at
- * user_data); fields a layout lacks take their defaults. Any other struct_size is refused with NERVE_E_INVALID.                                            Since 0.1 */
+ * appended in later versions and struct_size tells the library which ones the caller knows. This version accepts
+ * its own layout, that of 0.2 and 0.3 (which ends at threads) and that of 0.1 (which ends at user_data); fields a
+ * layout lacks take their defaults. Any other struct_size is refused with NERVE_E_INVALID.             Since 0.1 */
 typedef struct nerve_train_options {
     uint32_t struct_size;       /* sizeof(nerve_train_options), set by nerve_train_options_init */
     int32_t  epochs;            /* >= 1; default 10 */
@@ -505,13 +504,13 @@ typedef struct nerve_train_options {
 /* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */
 void nerve_train_options_init(nerve_train_options *opts);
 
-/* Trains `net` on n samples: x is n × input_size, y is n × output_size (one-hot rows for classification).
- * eval_x / eval_y (eval_n samples) are optional (NULL, NULL, 0) and are used for the report, early stopping
- * and the learning-rate schedule. opts may be NULL for the defaults. The network keeps the trained weights.
- * Returns NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the callback asked to
- * stop), or an error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
- * NERVE_E_DIVERGED, NERVE_E_ABORTED (a hook returned non-zero). Targets must lie in [0, 1] for the cross-entropy and log-likelihood costs
- * (NERVE_E_INVALID otherwise). See Threads for concurrent use.                                      Since 0.1 */
+/* Trains `net` on n samples: x is n × input_size, y is n × output_size (one-hot rows for classification). eval_x /
+ * eval_y (eval_n samples) are optional (NULL, NULL, 0) and are used for the report, early stopping and the
+ * learning-rate schedule. opts may be NULL for the defaults. The network keeps the trained weights. Returns
+ * NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the callback asked to stop), or an
+ * error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
+ * NERVE_E_DIVERGED, NERVE_E_ABORTED (a hook returned non-zero). Targets must lie in [0, 1] for the cross-entropy
+ * and log-likelihood costs (NERVE_E_INVALID otherwise). See Threads for concurrent use.                Since 0.1 */
 nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t n,
                          const float *eval_x, const float *eval_y, int64_t eval_n,
                          const nerve_train_options *opts);
