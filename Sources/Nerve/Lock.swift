@@ -14,7 +14,11 @@ package final class Mutex: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
     }
 
+    /// Taking the lock once first orders the teardown after the last holder's unlock for a race detector,
+    /// which cannot see the reference count that decided the teardown (try: a lock held across fork() by a
+    /// thread the child does not have would never be released).
     deinit {
+        if pthread_mutex_trylock(mutex) == 0 { pthread_mutex_unlock(mutex) }
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
     }
@@ -62,7 +66,9 @@ package final class ReadWriteLock: @unchecked Sendable {
         pthread_rwlockattr_destroy(&attributes)
     }
 
+    /// As Mutex's.
     deinit {
+        if pthread_rwlock_trywrlock(lock) == 0 { pthread_rwlock_unlock(lock) }
         pthread_rwlock_destroy(lock)
         lock.deallocate()
     }

@@ -20,17 +20,34 @@ final class NetworkHandle {
     /// Locks the fork handler took in the parent, to release on both sides.
     private var heldAcrossFork = false
 
+    /// Calls in progress, and the handle's own reference once nerve_free has come while some were: the last
+    /// call to leave drops it. A mutex rather than an atomic count, so that a race detector sees every call's
+    /// end ordered before the teardown (it cannot see Swift's reference counts inside this library).
+    private let calls = Mutex()
+    private var inFlight = 0
+    private var keepAlive: NetworkHandle?
+
     init(_ network: Network) { self.network = network }
 
-    /// The last reference may go on any thread that was inside a call. Taking both locks once orders the
-    /// teardown after every earlier call's unlock in terms a race detector sees (it cannot see the reference
-    /// count). A network inherited in use across fork() has locks no thread will release: left alone.
+    /// Orders the teardown (the network's buffers included) after every call's unlock for a race detector,
+    /// which cannot see the reference count. A network inherited in use across fork() keeps its locks held.
     deinit {
         guard !inheritedInUse else { return }
-        training.lock()
-        training.unlock()
         access.lockExclusive()
         access.unlock()
+    }
+
+    /// A call begins using this network; it leaves when its call frame ends (see CallFrame).
+    private func enter() { calls.withLock { inFlight += 1 } }
+
+    func leave() {
+        let last: NetworkHandle? = calls.withLock {
+            inFlight = max(inFlight - 1, 0)
+            guard inFlight == 0 else { return nil }
+            defer { keepAlive = nil }
+            return keepAlive
+        }
+        _ = last  // the network goes here, after the lock, if nerve_free came while calls were running
     }
 
     /// Writes parameters outside training. Training lets readers in between epochs, but a writer there would
@@ -54,11 +71,22 @@ final class NetworkHandle {
     }
 
     /// The handle behind a C value, refusing NULL and values that are not live networks (freed or foreign).
-    /// The strong reference returned keeps the network alive for the call, even if another thread frees it.
+    /// Inside an entry point the call enters the network, which then outlives a nerve_free from another
+    /// thread until the call returns.
     static func resolve(_ pointer: OpaquePointer?) throws -> NetworkHandle {
         guard let pointer else { throw NerveError.invalid("net is NULL") }
         let value = UInt(bitPattern: pointer)
-        guard value & tagMask == 0, let handle = registryLock.reading({ live[value >> tagBits] }) else {
+        let frame = CallFrame.current
+        let found: NetworkHandle? = registryLock.reading {
+            guard value & tagMask == 0, let handle = live[value >> tagBits] else { return nil }
+            // Entered under the registry's lock, so a nerve_free cannot come between the lookup and this.
+            if let frame, frame.pointee.entered == nil, !handle.inheritedInUse {
+                handle.enter()
+                frame.pointee.entered = Unmanaged.passUnretained(handle)
+            }
+            return handle
+        }
+        guard let handle = found else {
             throw NerveError.invalid("net is not a live network (freed, or not from nerve_create/nerve_load)")
         }
         guard !handle.inheritedInUse else {
@@ -67,13 +95,15 @@ final class NetworkHandle {
         return handle
     }
 
-    /// Unregisters; the network goes when the last call using it returns. Unknown values are ignored.
+    /// Unregisters; the network goes now, or when the last call using it returns. Unknown values are ignored.
     static func release(_ pointer: OpaquePointer?) {
         guard let pointer else { return }
         let value = UInt(bitPattern: pointer)
         guard value & tagMask == 0 else { return }
-        let removed = registryLock.writing { live.removeValue(forKey: value >> tagBits) }
-        _ = removed  // released here, outside the lock
+        guard let removed = registryLock.writing({ live.removeValue(forKey: value >> tagBits) }) else { return }
+        removed.calls.withLock {
+            if removed.inFlight > 0 { removed.keepAlive = removed }
+        }
     }
 
     /// fork() copies only the calling thread. Before it, every network no other thread is using is locked, so
@@ -81,13 +111,22 @@ final class NetworkHandle {
     /// marked in the child, where only nerve_free accepts it. The registry's own lock is held across the fork.
     static func prepareFork() {
         registryLock.lockExclusive()
-        for handle in live.values where handle.training.tryLock() {
-            if handle.access.tryLockExclusive() { handle.heldAcrossFork = true } else { handle.training.unlock() }
+        for handle in live.values {
+            handle.calls.lock()
+            if handle.training.tryLock() {
+                if handle.access.tryLockExclusive() { handle.heldAcrossFork = true } else { handle.training.unlock() }
+            }
         }
     }
 
     static func afterFork(inChild: Bool) {
         for handle in live.values {
+            if inChild {
+                handle.calls.resetAfterFork()
+                handle.inFlight = 0  // the calls of the parent's other threads do not exist here
+            } else {
+                handle.calls.unlock()
+            }
             if handle.heldAcrossFork {
                 handle.heldAcrossFork = false
                 if inChild {

@@ -104,8 +104,7 @@ public func nerve_get_layer_spec(_ net: OpaquePointer?, _ layer: Int32, _ spec: 
 
 @_cdecl("nerve_parameter_count")
 public func nerve_parameter_count(_ net: OpaquePointer?) -> Int64 {
-    guard let handle = try? NetworkHandle.resolve(net) else { return 0 }
-    return Int64(handle.network.parameterCount)
+    describe(net, otherwise: 0) { Int64($0.parameterCount) }
 }
 
 @_cdecl("nerve_layer_parameter_count")

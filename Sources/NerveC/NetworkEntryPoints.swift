@@ -74,9 +74,11 @@ public func nerve_threads(_ net: OpaquePointer?) -> Int32 {
 }
 
 /// Getters that cannot fail return a neutral value for a bad handle, as the header promises.
-private func describe<T>(_ net: OpaquePointer?, otherwise: T, _ body: (Network) -> T) -> T {
-    guard let handle = try? NetworkHandle.resolve(net) else { return otherwise }
-    return body(handle.network)
+func describe<T>(_ net: OpaquePointer?, otherwise: T, _ body: (Network) -> T) -> T {
+    withCallFrame {
+        guard let handle = try? NetworkHandle.resolve(net) else { return otherwise }
+        return body(handle.network)
+    }
 }
 
 @_cdecl("nerve_input_size")

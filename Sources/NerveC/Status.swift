@@ -30,14 +30,16 @@ enum LastError {
 /// Runs an entry point's body, turning any thrown error into a status and the thread's last error message.
 @inline(__always)
 func guarded(_ function: StaticString, _ body: () throws -> nerve_status) -> nerve_status {
-    do {
-        return try body()
-    } catch let error as NerveError {
-        LastError.set("\(function): \(error.message)")
-        return error.status
-    } catch {
-        LastError.set("\(function): unexpected error")
-        return NERVE_E_INVALID
+    withCallFrame {
+        do {
+            return try body()
+        } catch let error as NerveError {
+            LastError.set("\(function): \(error.message)")
+            return error.status
+        } catch {
+            LastError.set("\(function): unexpected error")
+            return NERVE_E_INVALID
+        }
     }
 }
 

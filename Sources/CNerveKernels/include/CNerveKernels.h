@@ -2,3 +2,4 @@
 #include "nerve_kernels.h"
 #include "nerve_windows.h"
 #include "nerve_messages.h"
+#include "nerve_calls.h"
