@@ -46,13 +46,14 @@ step "API tests under AddressSanitizer + UBSan" \
     env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$BUILD/nerve_tests_asan"
 step "thread tests under ThreadSanitizer" \
-    env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$BUILD/nerve_tests_tsan" threads invariance cnn_threads
+    env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=tsan.supp "$BUILD/nerve_tests_tsan" \
+    threads invariance cnn_threads
 step "crash-safe save (SIGKILL during saves)" "$BUILD/crash_save" 20
 step "hot reload under load for 30 s, AddressSanitizer + UBSan" \
     env ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$BUILD/hot_reload_asan" 30
 step "hot reload under load for 30 s, ThreadSanitizer" \
-    env TSAN_OPTIONS=halt_on_error=1 "$BUILD/hot_reload_tsan" 30
+    env TSAN_OPTIONS=halt_on_error=1:suppressions=tsan.supp "$BUILD/hot_reload_tsan" 30
 step "memory: resident set over 10,000 cycles" "$BUILD/leak_cycles" 10000 1024
 step "memory: valgrind memcheck over 10,000 cycles" \
     valgrind -q --leak-check=full --error-exitcode=1 --suppressions=valgrind.supp "$BUILD/leak_cycles" 10000
