@@ -35,6 +35,19 @@ void check_note_error_case(void); /* for a hostile case checked some other way (
 int check_summary(void);
 long check_failed_count(void);
 
+/* 1 in a build under AddressSanitizer or ThreadSanitizer (gcc or clang), whose address-space reservations and
+ * timings some checks must allow for. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 /* Shared helpers. */
 
 /* A marker a failed call must not overwrite: fill a buffer with it, then check it is still there. */

@@ -34,17 +34,6 @@
 #include "files.h"
 #include "suite.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 enum { PATH_BYTES = 8192, CHILD_SECONDS = 5 };
 
 static const char *const NAME_E8 = "mod\xe8le.nerve"; /* "modèle" in Latin-1: not UTF-8 */

@@ -20,17 +20,6 @@
 #include "snapshot.h"
 #include "suite.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 /* ---- predictions --------------------------------------------------------------------------------------- */
 
 enum { ROWS = 1000, PREDICTORS = 8 };

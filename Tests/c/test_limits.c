@@ -13,17 +13,6 @@
 #include "check.h"
 #include "suite.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 /* The process's current virtual size in bytes, from /proc/self/statm (pages). */
 static long virtual_size(void)
 {

@@ -9,6 +9,7 @@
  *   fashion_mnist --help
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp */
+#include "dataset.h"
 #include "idx.h"
 #include "options.h"
 
@@ -24,15 +25,6 @@
 
 #define CLASSES 10
 #define VALIDATION_SIZE 10000 /* the last images of the training file */
-
-/* Samples as Nerve wants them: pixels scaled to [0, 1], labels one-hot. */
-typedef struct dataset {
-    int64_t n;
-    int32_t features;
-    float *x;        /* n × features */
-    float *y;        /* n × CLASSES */
-    uint8_t *labels; /* n class numbers */
-} dataset;
 
 static volatile sig_atomic_t interrupted = 0;
 
@@ -50,40 +42,6 @@ static int read_split(const char *dir, const char *prefix, idx_images *images, i
         return 0;
     fprintf(stderr, "fashion_mnist: %s\n", error);
     return -1;
-}
-
-/* Converts samples [first, first + n) to floats. */
-static int make_dataset(const idx_images *images, const idx_labels *labels, int64_t first, int64_t n,
-                        dataset *out)
-{
-    const int32_t features = images->rows * images->cols;
-    int64_t i, k;
-
-    out->n = n;
-    out->features = features;
-    out->x = malloc((size_t)(n * features) * sizeof(float));
-    out->y = calloc((size_t)(n * CLASSES), sizeof(float));
-    out->labels = malloc((size_t)n);
-    if (out->x == NULL || out->y == NULL || out->labels == NULL) {
-        fputs("fashion_mnist: out of memory\n", stderr);
-        return -1;
-    }
-    memcpy(out->labels, labels->labels + first, (size_t)n);
-    for (i = 0; i < n; i++) {
-        const uint8_t *pixels = images->pixels + (first + i) * features;
-        for (k = 0; k < features; k++)
-            out->x[i * features + k] = pixels[k] / 255.0f;
-        out->y[i * CLASSES + out->labels[i]] = 1.0f;
-    }
-    return 0;
-}
-
-static void free_dataset(dataset *data)
-{
-    free(data->x);
-    free(data->y);
-    free(data->labels);
-    memset(data, 0, sizeof *data);
 }
 
 /* Reads the four IDX files in dir: train gets the first train_limit (0: all) of the training images but the
@@ -107,11 +65,13 @@ static int load_fashion_mnist(const char *dir, long train_limit, dataset *train,
     n_train = train_images.count - VALIDATION_SIZE;
     if (train_limit > 0 && train_limit < n_train)
         n_train = train_limit;
-    if (make_dataset(&train_images, &train_labels, 0, n_train, train) != 0 ||
-        make_dataset(&train_images, &train_labels, train_images.count - VALIDATION_SIZE, VALIDATION_SIZE,
-                     validation) != 0 ||
-        make_dataset(&test_images, &test_labels, 0, test_images.count, test) != 0)
+    if (dataset_from_idx(&train_images, &train_labels, 0, n_train, 1, CLASSES, train) != 0 ||
+        dataset_from_idx(&train_images, &train_labels, train_images.count - VALIDATION_SIZE, train_images.count, 1,
+                         CLASSES, validation) != 0 ||
+        dataset_from_idx(&test_images, &test_labels, 0, test_images.count, 1, CLASSES, test) != 0) {
+        fputs("fashion_mnist: out of memory\n", stderr);
         goto done;
+    }
     result = 0;
 
 done:
@@ -335,8 +295,8 @@ int main(int argc, char **argv)
 done:
     free(outputs);
     nerve_free(net);
-    free_dataset(&train);
-    free_dataset(&validation);
-    free_dataset(&test);
+    dataset_free(&train);
+    dataset_free(&validation);
+    dataset_free(&test);
     return exit_code;
 }

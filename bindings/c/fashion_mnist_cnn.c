@@ -24,6 +24,7 @@
  * on 2000, in seconds.
  */
 #include "arguments.h"
+#include "dataset.h"
 #include "idx.h"
 
 #include <nerve.h>
@@ -38,15 +39,6 @@
 #define CLASSES 10
 #define QUICK_TRAIN 4000 /* --quick: training images */
 #define QUICK_TEST 2000  /* --quick: test images */
-
-/* Samples as Nerve wants them: pixels scaled to [0, 1], labels one-hot. */
-typedef struct dataset {
-    int64_t n;
-    int32_t shape[3]; /* channels, height, width of one image */
-    float *x;         /* n × (channels · height · width) */
-    float *y;         /* n × CLASSES */
-    uint8_t *labels;  /* n class numbers */
-} dataset;
 
 typedef struct settings {
     const char *data_dir;
@@ -152,68 +144,23 @@ static int parse_settings(int argc, char **argv, settings *cfg)
 
 /* ---- data -------------------------------------------------------------------------------------------------- */
 
-static void free_dataset(dataset *data)
-{
-    free(data->x);
-    free(data->y);
-    free(data->labels);
-    memset(data, 0, sizeof *data);
-}
-
-/* Reads "<dir>/<prefix>-images-idx3-ubyte" and "<dir>/<prefix>-labels-idx1-ubyte", keeping the first `limit`
- * samples (0: all), as 1-channel images. */
+/* The split "<prefix>" in dir, keeping the first `limit` samples (0: all). */
 static int load_split(const char *dir, const char *prefix, int64_t limit, dataset *out)
 {
-    char path[4096], error[512];
+    char error[512];
     idx_images images = {0};
     idx_labels labels = {0};
-    int64_t i, k, pixels;
-    int result = -1;
+    int result = 0;
 
-    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte", dir, prefix);
-    if (idx_read_images(path, &images, error, sizeof error) != 0) {
+    if (idx_read_split(dir, prefix, CLASSES, &images, &labels, error, sizeof error) != 0) {
         fprintf(stderr, "fashion_mnist_cnn: %s\n", error);
         return -1;
     }
-    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", dir, prefix);
-    if (idx_read_labels(path, &labels, error, sizeof error) != 0) {
-        fprintf(stderr, "fashion_mnist_cnn: %s\n", error);
-        goto done;
-    }
-    if (labels.count != images.count) {
-        fprintf(stderr, "fashion_mnist_cnn: %s: %ld images but %ld labels\n", prefix, (long)images.count,
-                (long)labels.count);
-        goto done;
-    }
-
-    out->n = limit > 0 && limit < images.count ? limit : images.count;
-    out->shape[0] = 1;
-    out->shape[1] = images.rows;
-    out->shape[2] = images.cols;
-    pixels = (int64_t)images.rows * images.cols;
-    out->x = malloc((size_t)(out->n * pixels) * sizeof(float));
-    out->y = calloc((size_t)(out->n * CLASSES), sizeof(float));
-    out->labels = malloc((size_t)out->n);
-    if (out->x == NULL || out->y == NULL || out->labels == NULL) {
+    if (dataset_from_idx(&images, &labels, 0, limit > 0 && limit < images.count ? limit : images.count, 1, CLASSES,
+                         out) != 0) {
         fputs("fashion_mnist_cnn: out of memory\n", stderr);
-        free_dataset(out);
-        goto done;
+        result = -1;
     }
-    for (i = 0; i < out->n; i++) {
-        if (labels.labels[i] >= CLASSES) {
-            fprintf(stderr, "fashion_mnist_cnn: %s: label %d of sample %ld is not a class\n", prefix,
-                    labels.labels[i], (long)i);
-            free_dataset(out);
-            goto done;
-        }
-        for (k = 0; k < pixels; k++)
-            out->x[i * pixels + k] = images.pixels[i * pixels + k] / 255.0f;
-        out->labels[i] = labels.labels[i];
-        out->y[i * CLASSES + labels.labels[i]] = 1.0f;
-    }
-    result = 0;
-
-done:
     idx_free_images(&images);
     idx_free_labels(&labels);
     return result;
@@ -366,9 +313,10 @@ int main(int argc, char **argv)
         load_split(cfg.data_dir, "t10k", cfg.quick ? QUICK_TEST : 0, &test) != 0)
         goto done;
     printf("data: %ld training and %ld test images of %dx%d pixels\n", (long)train.n, (long)test.n,
-           (int)train.shape[1], (int)train.shape[2]);
+           (int)train.rows, (int)train.cols);
 
-    if ((status = create_network(train.shape, cfg.seed, &net)) != NERVE_OK) {
+    const int32_t input_shape[3] = {1, train.rows, train.cols}; /* one channel */
+    if ((status = create_network(input_shape, cfg.seed, &net)) != NERVE_OK) {
         failed("create the network", status);
         goto done;
     }
@@ -440,7 +388,7 @@ int main(int argc, char **argv)
 done:
     free(outputs);
     nerve_free(net);
-    free_dataset(&train);
-    free_dataset(&test);
+    dataset_free(&train);
+    dataset_free(&test);
     return exit_code;
 }

@@ -25,6 +25,7 @@
  * for it in an allreduce forever.
  */
 #include "arguments.h"
+#include "dataset.h"
 #include "idx.h"
 
 #include <mpi.h>
@@ -58,15 +59,6 @@ typedef struct settings {
     const char *save_path;
     double min_accuracy;
 } settings;
-
-/* Samples as Nerve wants them: pixels scaled to [0, 1], labels one-hot. */
-typedef struct dataset {
-    int64_t n;
-    int32_t features;
-    float *x;        /* n × features */
-    float *y;        /* n × CLASSES */
-    uint8_t *labels; /* n class numbers */
-} dataset;
 
 /* Everything the three callbacks share (as the hooks' hook_data and the progress callback's user_data). */
 typedef struct training {
@@ -204,47 +196,6 @@ static int read_split(const char *dir, const char *prefix, idx_images *images, i
     return -1;
 }
 
-/* Converts images first, first + step, first + 2·step, ... below end to floats. */
-static int make_dataset(const idx_images *images, const idx_labels *labels, int64_t first, int64_t end,
-                        int64_t step, dataset *out)
-{
-    const int32_t features = images->rows * images->cols;
-    const int64_t n = first < end ? (end - first + step - 1) / step : 0;
-    int64_t i, k;
-
-    out->n = n;
-    out->features = features;
-    out->x = malloc((size_t)(n * features + 1) * sizeof(float));
-    out->y = calloc((size_t)(n * CLASSES + 1), sizeof(float));
-    out->labels = malloc((size_t)n + 1);
-    if (out->x == NULL || out->y == NULL || out->labels == NULL) {
-        fputs("mpi_train: out of memory\n", stderr);
-        return -1;
-    }
-    for (i = 0; i < n; i++) {
-        const int64_t source = first + i * step;
-        const uint8_t *pixels = images->pixels + source * features;
-        if (labels->labels[source] >= CLASSES) {
-            fprintf(stderr, "mpi_train: label %d of image %ld is not a class\n", labels->labels[source],
-                    (long)source);
-            return -1;
-        }
-        for (k = 0; k < features; k++)
-            out->x[i * features + k] = pixels[k] / 255.0f;
-        out->labels[i] = labels->labels[source];
-        out->y[i * CLASSES + out->labels[i]] = 1.0f;
-    }
-    return 0;
-}
-
-static void free_dataset(dataset *data)
-{
-    free(data->x);
-    free(data->y);
-    free(data->labels);
-    memset(data, 0, sizeof *data);
-}
-
 /* This rank's shards of the training and validation images, and the test images (rank 0 only). */
 static int load_shards(const settings *cfg, int rank, int size, dataset *train, dataset *validation,
                        dataset *test)
@@ -264,10 +215,12 @@ static int load_shards(const settings *cfg, int rank, int size, dataset *train, 
     n_train = validation_start;
     if (cfg->samples > 0 && cfg->samples < n_train)
         n_train = cfg->samples;
-    if (make_dataset(&train_images, &train_labels, rank, n_train, size, train) != 0 ||
-        make_dataset(&train_images, &train_labels, validation_start + rank, train_images.count, size,
-                     validation) != 0)
+    if (dataset_from_idx(&train_images, &train_labels, rank, n_train, size, CLASSES, train) != 0 ||
+        dataset_from_idx(&train_images, &train_labels, validation_start + rank, train_images.count, size, CLASSES,
+                         validation) != 0) {
+        fputs("mpi_train: out of memory\n", stderr);
         goto done;
+    }
     if (rank == 0) {
         if (read_split(cfg->data_dir, "t10k", &test_images, &test_labels) != 0)
             goto done;
@@ -278,8 +231,10 @@ static int load_shards(const settings *cfg, int rank, int size, dataset *train, 
             fputs("mpi_train: the training and test files do not fit together\n", stderr);
             goto done;
         }
-        if (make_dataset(&test_images, &test_labels, 0, n_test, 1, test) != 0)
+        if (dataset_from_idx(&test_images, &test_labels, 0, n_test, 1, CLASSES, test) != 0) {
+            fputs("mpi_train: out of memory\n", stderr);
             goto done;
+        }
     }
     result = 0;
 
@@ -636,9 +591,9 @@ finish:
     free(parameters);
     free(state.buffer);
     nerve_free(net);
-    free_dataset(&train);
-    free_dataset(&validation);
-    free_dataset(&test);
+    dataset_free(&train);
+    dataset_free(&validation);
+    dataset_free(&test);
     MPI_Finalize();
     return exit_code;
 }

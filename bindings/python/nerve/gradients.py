@@ -110,8 +110,7 @@ def check_gradient(net, X, Y, epsilon=1e-4, parameters=None, seed=0):
     >>> nerve.check_gradient(net, X[:20], y[:20], parameters=300) < 1e-3
     True
     """
-    x = net._inputs(X, name="X")
-    y = _arrays.targets(Y, x.shape[0], net.output_size, name="Y")
+    x, y = net._samples(X, Y)
     indices = _indices(parameters, net.parameter_count, seed)
     difference = c_double()
     check(

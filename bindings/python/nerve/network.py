@@ -331,6 +331,11 @@ class Network:
             raise RuntimeError(f"layer {layer} has {weights} weights, which do not fill shape {shape}")
         return shape, (biases,)
 
+    def _samples(self, X, Y, name="X", target_name="Y"):
+        """X and Y as the library takes them: float32 rows of inputs and of targets, checked against each other."""
+        x = self._inputs(X, name=name)
+        return x, _arrays.targets(Y, x.shape[0], self.output_size, name=target_name)
+
     def _inputs(self, X, name, allow_empty=False):
         """X as float32 rows of input_size values, from (n, input_size) or (n, *input_shape)."""
         return _arrays.images(X, self.input_shape, name=name, allow_empty=allow_empty)
@@ -501,8 +506,7 @@ class Network:
         Dropout is off and the network is not changed; the call uses the network's `threads` and takes the
         samples in chunks of fixed size, so its memory does not grow with their number.
         """
-        x = self._inputs(X, name="X")
-        y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
+        x, y = self._samples(X, Y)
         cost = c_double()
         gradient = np.empty(self.parameter_count, dtype=np.float32)
         check(
@@ -538,8 +542,7 @@ class Network:
             A named pair (weights, biases) of float64 arrays with one value per layer, input side first; pooling
             layers get 0.
         """
-        x = self._inputs(X, name="X")
-        y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
+        x, y = self._samples(X, Y)
         count = self.layer_count
         weights = np.empty(count, dtype=np.float64)
         biases = np.empty(count, dtype=np.float64)
@@ -653,14 +656,12 @@ class Network:
         Ctrl-C stops training after the current epoch and raises KeyboardInterrupt; `self.history` then holds
         the epochs that completed.
         """
-        x = self._inputs(X, name="X")
-        y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
+        x, y = self._samples(X, Y)
         eval_x = eval_y = None
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError("validation_data must be a pair (X_val, Y_val)")
-            eval_x = self._inputs(validation_data[0], name="validation X")
-            eval_y = _arrays.targets(validation_data[1], eval_x.shape[0], self.output_size, name="validation Y")
+            eval_x, eval_y = self._samples(*validation_data, name="validation X", target_name="validation Y")
         if callback is not None and not callable(callback):
             raise TypeError("callback must be callable")
 
@@ -778,8 +779,7 @@ class Network:
 
     def evaluate(self, X, Y):
         """{"cost": ..., "accuracy": ...} on X and Y (as for fit); the cost excludes regularisation."""
-        x = self._inputs(X, name="X")
-        y = _arrays.targets(Y, x.shape[0], self.output_size, name="Y")
+        x, y = self._samples(X, Y)
         cost, accuracy = c_float(), c_float()
         check(
             _lib.lib().nerve_evaluate(
