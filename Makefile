@@ -3,7 +3,7 @@
 # installs packages, and `make build` / `make install` need nothing beyond the Swift toolchain.
 
 PYTHON      ?= python3
-VERSION     := 0.4.0
+VERSION     := 0.5.0
 # While the major version is 0, any minor release may change the ABI, so the soname carries the minor too: a
 # program linked against libnerve.so.0.3 never loads 0.4. From 1.0 on it will be libnerve.so.<major>.
 SONAME      := libnerve.so.$(word 1,$(subst ., ,$(VERSION))).$(word 2,$(subst ., ,$(VERSION)))

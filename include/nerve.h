@@ -76,10 +76,10 @@ extern "C" {
 #endif
 
 #define NERVE_VERSION_MAJOR 0
-#define NERVE_VERSION_MINOR 4
+#define NERVE_VERSION_MINOR 5
 #define NERVE_VERSION_PATCH 0
 #define NERVE_VERSION_NUMBER (NERVE_VERSION_MAJOR * 10000 + NERVE_VERSION_MINOR * 100 + NERVE_VERSION_PATCH)
-#define NERVE_VERSION_STRING "0.4.0"
+#define NERVE_VERSION_STRING "0.5.0"
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Status codes                                                                                       Since 0.1
@@ -111,7 +111,7 @@ const char *nerve_last_error(void);
  * Never NULL, never to be freed.                                                                    Since 0.1 */
 const char *nerve_status_string(nerve_status status);
 
-/* The library's version, e.g. "0.4.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
+/* The library's version, e.g. "0.5.0" (static, never NULL). Compare with NERVE_VERSION_STRING to detect a
  * header/library mismatch.                                                                           Since 0.1 */
 const char *nerve_version(void);
 

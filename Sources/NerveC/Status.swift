@@ -73,7 +73,7 @@ public func nerve_status_string(_ status: nerve_status) -> UnsafePointer<CChar> 
 }
 
 @_cdecl("nerve_version")
-public func nerve_version() -> UnsafePointer<CChar> { staticCString("0.4.0") }
+public func nerve_version() -> UnsafePointer<CChar> { staticCString("0.5.0") }
 
 @_cdecl("nerve_kernel")
 public func nerve_kernel() -> UnsafePointer<CChar> { nerve_kernels_name() }

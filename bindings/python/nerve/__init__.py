@@ -37,7 +37,7 @@ from .history import Epoch, History
 from .layers import Conv2D, Dense, Layer, MaxPool2D, MeanPool2D
 from .network import Network, load
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 
 def library_version():

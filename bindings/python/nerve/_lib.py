@@ -26,7 +26,7 @@ from pathlib import Path
 
 LIBRARY_ENV = "NERVE_LIBRARY"
 LIBRARY_FILE = "libnerve.so"
-REQUIRED_VERSION = "0.4"
+REQUIRED_VERSION = "0.5"
 
 # Status codes (nerve.h, "Status codes").
 OK = 0
