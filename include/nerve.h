@@ -8,35 +8,37 @@
  *
  * CONVENTIONS (they hold for every function below unless its comment says otherwise)
  *
- *  Status.   Every fallible call returns a nerve_status: NERVE_OK (0) on success, NERVE_STOPPED (1) when a
- *            progress callback asked training to stop, a negative NERVE_E_* code on failure. After a failure,
- *            nerve_last_error() describes it in words. A failed call changes nothing the caller can observe
- *            (out-parameters are left alone unless documented, networks keep their weights, files keep
- *            their previous content).
+ *  Status.   Every fallible call returns a nerve_status: NERVE_OK (0) on success, NERVE_STOPPED (1) when the caller
+ *            stopped training (a callback, or the cancel flag), a negative NERVE_E_* code on failure. After a
+ *            failure, nerve_last_error() describes it in words, on the thread that made the call; each fallible
+ *            function also has a twin with the suffix _r that writes the message into a nerve_error the caller
+ *            passes, for runtimes that move a task between threads between two calls (Go, Java virtual threads, async
+ *            Rust; see Errors without threads). A failed call changes nothing the caller can observe (out-parameters
+ *            are left alone unless documented, networks keep their weights, files keep their previous content).
  *
  *  Arrays.   Matrices are row-major `float`, one sample per row; an image sample is channel-major within its row
- *            (value (c, y, x) at c*height*width + y*width + x, as in PyTorch and the IDX files). A call that takes `n` samples reads exactly
- *            n * (columns) floats from each array; sizes are checked against the network before any work.
- *            NaN or infinite values in inputs are refused with NERVE_E_INVALID.
+ *            (value (c, y, x) at c*height*width + y*width + x, as in PyTorch and the IDX files). A call that takes
+ *            `n` samples reads exactly n * (columns) floats from each array; sizes are checked against the network
+ *            before any work. NaN or infinite values in inputs are refused with NERVE_E_INVALID.
  *
  *  Memory.   The caller owns every buffer it passes in; Nerve never keeps a pointer to one after the call
  *            returns. Nerve owns the networks it creates (free them with nerve_free) and the strings it returns
  *            (never free those).
  *
- *  Threads.  Handles have no thread affinity. Any number of threads may call the read-only functions
- *            (predict, evaluate, save, getters) on one network at once. nerve_train holds the network for itself
- *            during each epoch: readers wait for the epoch to end and run between epochs (and while a training
- *            hook runs, between mini-batches), so they always see the weights of a whole step. While a network
- *            is being trained, a second nerve_train, nerve_set_layer, nerve_set_parameters and nerve_reinit
- *            return NERVE_E_BUSY at once; otherwise the last three wait for running readers to finish.
- *            Handles are opaque values, not addresses, and are never reused: a handle that was freed is refused
- *            with NERVE_E_INVALID by every call (freeing it again is a no-op), and never names another network.
- *            nerve_free while other threads are inside calls on the same network is safe: those calls finish
- *            with it, and it is released when the last of them returns (Since 0.4).
- *            fork(): a child process inherits every network that no other thread was using at the fork, and
- *            can use it as the parent could. A network that another thread was training or predicting with at
- *            that moment is refused in the child with NERVE_E_INVALID (its locks and weights are as that
- *            thread left them); nerve_free still releases it (Since 0.4).
+ *  Threads.  Handles have no thread affinity. Any number of threads may call the read-only functions (predict,
+ *            evaluate, save, getters) on one network at once. nerve_train holds the network for itself during each
+ *            epoch: readers wait for the epoch to end and run between epochs (and while a training hook or
+ *            batch_progress runs, between mini-batches), so they always see the weights of a whole step. While a
+ *            network is being trained, a second nerve_train, nerve_set_layer, nerve_set_parameters and nerve_reinit
+ *            return NERVE_E_BUSY at once; otherwise the last three wait for running readers to finish. Handles are
+ *            opaque values, not addresses, and are never reused: a handle that was freed is refused with
+ *            NERVE_E_INVALID by every call (freeing it again is a no-op), and never names another network. nerve_free
+ *            while other threads are inside calls on the same network is safe: those calls finish with it, and it is
+ *            released when the last of them returns (Since 0.4).
+ *            fork(): a child process inherits every network that no other thread was using at the fork, and can use
+ *            it as the parent could. A network that another thread was training or predicting with at that moment is
+ *            refused in the child with NERVE_E_INVALID (its locks and weights are as that thread left them);
+ *            nerve_free still releases it (Since 0.4).
  *
  *  Cores.    The caller decides how many threads a call may use (nerve_set_threads, and the `threads` training
  *            option); the default is 1: the calling thread alone, and no other thread is ever started. With t > 1
@@ -63,11 +65,19 @@
  *            pthread_atfork handlers (see Threads: fork), which glibc drops when the library is dlclose()d.
  *            Files: see nerve_save and nerve_load.
  *
+ *  Types.    Status codes and every enumeration are named C enums (since 0.5; before, plain int32_t values): a
+ *            function parameter of enum type takes its constants without casts in C, Rust (bindgen) or Swift.
+ *            Struct fields keep int32_t, whose size every compiler agrees on. No public struct has implicit
+ *            padding. The header is C99 and C++-safe, and after preprocessing (cc -E -P) it is plain
+ *            declarations, which cffi's cdef and bindgen read as they are.
+ *
  *  Versions. Each declaration says the library version it first appeared in ("Since 0.1").
  */
 #ifndef NERVE_H
 #define NERVE_H
 
+/* size_t alone: the rest of <stddef.h> (max_align_t's alignment attributes) is more than FFI parsers read. */
+#define __need_size_t
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +85,8 @@
 extern "C" {
 #endif
 
+/* The version of this header: compare with nerve_version() at run time. NERVE_VERSION_NUMBER is
+ * major * 10000 + minor * 100 + patch, for #if tests.                                             Since 0.1 */
 #define NERVE_VERSION_MAJOR 0
 #define NERVE_VERSION_MINOR 5
 #define NERVE_VERSION_PATCH 0
@@ -84,24 +96,28 @@ extern "C" {
 /* ---------------------------------------------------------------------------------------------------------------
  * Status codes                                                                                       Since 0.1
  * ------------------------------------------------------------------------------------------------------------- */
-typedef int32_t nerve_status;
-
-#define NERVE_OK              0  /* success */
-#define NERVE_STOPPED         1  /* training ended early because the progress callback returned non-zero;
-                                    the network is valid and holds the weights of the last completed epoch */
-#define NERVE_E_INVALID      -1  /* a NULL pointer, unknown enum value, NaN/Inf, or an option out of range */
-#define NERVE_E_SIZE         -2  /* a size is zero, negative, absurd, does not match the network, or overflows */
-#define NERVE_E_UNSUPPORTED  -3  /* a valid request Nerve refuses: e.g. softmax with cross-entropy, training
-                                    a network with a step layer */
-#define NERVE_E_NOMEM        -4  /* memory could not be allocated */
-#define NERVE_E_IO           -5  /* a file could not be opened, read, written or renamed */
-#define NERVE_E_FORMAT       -6  /* a model file or buffer is truncated, corrupted or of an unknown version */
-#define NERVE_E_BUSY         -7  /* the network is already being trained by another call */
-#define NERVE_E_DIVERGED     -8  /* training produced NaN or infinite values; the network keeps the weights it
-                                    had after the last good epoch (or before training, if none) */
-#define NERVE_E_CAPACITY     -9  /* an output buffer is too small; the needed size is in the message */
-#define NERVE_E_ABORTED     -10  /* a training hook returned non-zero (Since 0.4); the network holds the weights
-                                    of the last completed epoch (or those before training, if none) */
+/* A signed enum (negative members), so every code has one type in every language; the values are those of 0.4's
+ * int32_t constants, and the type has int32_t's size and passing convention on every supported platform. */
+typedef enum nerve_status {
+    NERVE_OK             =   0, /* success */
+    NERVE_STOPPED        =   1, /* training ended early at the caller's request: the progress callback returned
+                                   non-zero (the network holds the last completed epoch's weights), or, since
+                                   0.5, batch_progress did or the cancel flag was set (it holds the weights of
+                                   the last completed mini-batch); see nerve_train */
+    NERVE_E_INVALID      =  -1, /* a NULL pointer, unknown enum value, NaN/Inf, or an option out of range */
+    NERVE_E_SIZE         =  -2, /* a size is zero, negative, absurd, does not match the network, or overflows */
+    NERVE_E_UNSUPPORTED  =  -3, /* a valid request Nerve refuses: e.g. softmax with cross-entropy, training
+                                   a network with a step layer */
+    NERVE_E_NOMEM        =  -4, /* memory could not be allocated */
+    NERVE_E_IO           =  -5, /* a file could not be opened, read, written or renamed */
+    NERVE_E_FORMAT       =  -6, /* a model file or buffer is truncated, corrupted or of an unknown version */
+    NERVE_E_BUSY         =  -7, /* the network is already being trained by another call */
+    NERVE_E_DIVERGED     =  -8, /* training produced NaN or infinite values; the network keeps the weights it
+                                   had after the last good epoch (or before training, if none) */
+    NERVE_E_CAPACITY     =  -9, /* an output buffer is too small; the needed size is in the message */
+    NERVE_E_ABORTED      = -10  /* a training hook returned non-zero (Since 0.4); the network holds the weights
+                                   of the last completed epoch (or those before training, if none) */
+} nerve_status;
 
 /* The message for the last failed call on this thread: never NULL, "" if no call has failed. The string is
  * owned by Nerve and stays valid until the next Nerve call on the same thread.                      Since 0.1 */
@@ -120,7 +136,7 @@ const char *nerve_version(void);
 const char *nerve_kernel(void);
 
 /* The enumerations whose names the library can report, so bindings need not spell them out. */
-enum {
+typedef enum nerve_enumeration {
     NERVE_ENUM_ACTIVATION = 0, /* NERVE_ACT_*: "sigmoid", "tanh", "relu", "leaky_relu", "linear", ... */
     NERVE_ENUM_COST,           /* NERVE_COST_*: "quadratic", "cross_entropy", "log_likelihood" */
     NERVE_ENUM_INIT,           /* NERVE_INIT_*: "auto", "normalized", "large", "he" */
@@ -128,16 +144,16 @@ enum {
     NERVE_ENUM_MONITOR,        /* NERVE_MONITOR_*: "none", "running", "full" */
     NERVE_ENUM_LAYER,          /* NERVE_LAYER_*: "dense", "conv2d", "max_pool2d", "mean_pool2d" */
     NERVE_ENUM_PADDING         /* NERVE_PADDING_*: "valid", "same"                               Since 0.3 */
-};
+} nerve_enumeration;
 
 /* The lower-case name of `value` in enumeration `enumeration` (a NERVE_ENUM_* value), or NULL if either is
  * unknown. Values of an enumeration are 0, 1, 2, ... without gaps, so a binding lists them all by asking for
  * 0, 1, ... until NULL. Static, never to be freed; thread-safe.                                      Since 0.2 */
-const char *nerve_enum_name(int32_t enumeration, int32_t value);
+const char *nerve_enum_name(nerve_enumeration enumeration, int32_t value);
 
 /* The value whose name (as nerve_enum_name reports it) is `name`, written to *value.
  * NERVE_E_INVALID if a pointer is NULL, the enumeration is unknown or no value has that name.        Since 0.2 */
-nerve_status nerve_enum_value(int32_t enumeration, const char *name, int32_t *value);
+nerve_status nerve_enum_value(nerve_enumeration enumeration, const char *name, int32_t *value);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Networks                                                                                           Since 0.1
@@ -148,7 +164,7 @@ typedef struct nerve_net nerve_net; /* opaque */
  * has no useful derivative: networks containing it can predict but not train. Softmax is allowed on any layer
  * but is meant for the output layer with NERVE_COST_LOG_LIKELIHOOD; on a convolution it normalises over the
  * layer's whole output (every channel and position of a sample together).                                  Since 0.1 */
-enum {
+typedef enum nerve_activation {
     NERVE_ACT_SIGMOID = 0,
     NERVE_ACT_TANH,
     NERVE_ACT_RELU,
@@ -156,30 +172,30 @@ enum {
     NERVE_ACT_LINEAR,
     NERVE_ACT_SOFTMAX,
     NERVE_ACT_STEP
-};
+} nerve_activation;
 
 /* Cost of the output layer, averaged over samples.
  *   QUADRATIC      C = ½‖a − y‖²; any output activation (regression with LINEAR).
  *   CROSS_ENTROPY  C = −Σ [y ln a + (1−y) ln(1−a)]; SIGMOID output only (binary and multi-label tasks).
  *   LOG_LIKELIHOOD C = −Σ y ln a; SOFTMAX output only (multi-class tasks, y one-hot).
  * Sigmoid + cross-entropy and softmax + log-likelihood give the output error δ = a − y.              Since 0.1 */
-enum {
+typedef enum nerve_cost_function {  /* not nerve_cost: that name is the function reading a network's cost */
     NERVE_COST_QUADRATIC = 0,
     NERVE_COST_CROSS_ENTROPY,
     NERVE_COST_LOG_LIKELIHOOD
-};
+} nerve_cost_function;
 
 /* Weight initialisation. Biases are always drawn from N(0, 1).
  *   AUTO        He for ReLU and leaky-ReLU layers, NORMALIZED for every other layer (the default).
  *   NORMALIZED  weights ~ N(0, 1/√n_in)  (standard deviation 1/√n_in).
  *   LARGE       weights ~ N(0, 1).
  *   HE          weights ~ N(0, √(2/n_in)).                                                           Since 0.1 */
-enum {
+typedef enum nerve_init {
     NERVE_INIT_AUTO = 0,
     NERVE_INIT_NORMALIZED,
     NERVE_INIT_LARGE,
     NERVE_INIT_HE
-};
+} nerve_init;
 
 /* Creates a network with layer sizes sizes[0] (inputs) .. sizes[n_sizes-1] (outputs), n_sizes >= 2, and
  * activations[i] for the layer from sizes[i] to sizes[i+1] (n_sizes-1 entries). Weights are initialised with
@@ -190,7 +206,7 @@ enum {
  * Errors: NERVE_E_INVALID (NULL pointer, unknown enum), NERVE_E_SIZE, NERVE_E_UNSUPPORTED (an activation/cost
  * pair the cost does not admit, see the cost enum), NERVE_E_NOMEM.                                   Since 0.1 */
 nerve_status nerve_create(nerve_net **out, const int32_t *sizes, int32_t n_sizes,
-                          const int32_t *activations, int32_t cost, uint64_t seed);
+                          const int32_t *activations, nerve_cost_function cost, uint64_t seed);
 
 /* Releases a network and everything it owns. NULL, a handle already freed and any value that is not a live
  * handle are no-ops. Calls already running on the network (on other threads) finish normally and the network
@@ -207,7 +223,7 @@ nerve_status nerve_clone(const nerve_net *net, nerve_net **out);
 
 /* Re-draws every weight and bias with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`.
  * NERVE_E_BUSY during training (see Threads).                                                        Since 0.1 */
-nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
+nerve_status nerve_reinit(nerve_net *net, nerve_init init, uint64_t seed);
 
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -227,15 +243,15 @@ nerve_status nerve_reinit(nerve_net *net, int32_t init, uint64_t seed);
  *   VALID padding: ⌊(n − k) / s⌋ + 1 (k must not exceed n; a remainder that no window covers is left out);
  *   SAME padding:  ⌈n / s⌉, with ⌊p / 2⌋ zeros before and the rest after, p = max((out − 1)·s + k − n, 0)
  *                  (TensorFlow's rule). Pooling takes VALID padding only.                            */
-enum {
+typedef enum nerve_layer_kind {
     NERVE_LAYER_DENSE = 0,
     NERVE_LAYER_CONV2D,
     NERVE_LAYER_MAX_POOL2D,
     NERVE_LAYER_MEAN_POOL2D
-};
+} nerve_layer_kind;
 
 /* How a convolution treats the border (see the layer kinds above).                                  Since 0.3 */
-enum { NERVE_PADDING_VALID = 0, NERVE_PADDING_SAME };
+typedef enum nerve_padding { NERVE_PADDING_VALID = 0, NERVE_PADDING_SAME } nerve_padding;
 
 /* One layer of a network to create; each layer reads what the one before it writes, the first the input
  * shape. Zero-initialise it and set the fields its kind uses: a field a kind does not use must stay 0, except
@@ -262,7 +278,7 @@ typedef struct nerve_layer_spec {
  * shape; the message names the layer), NERVE_E_UNSUPPORTED (cost and output activation, SAME pooling),
  * NERVE_E_NOMEM.                                                                                     Since 0.3 */
 nerve_status nerve_create_layers(nerve_net **out, const int32_t input_shape[3], const nerve_layer_spec *layers,
-                                 int32_t n_layers, size_t spec_size, int32_t cost, uint64_t seed);
+                                 int32_t n_layers, size_t spec_size, nerve_cost_function cost, uint64_t seed);
 
 /* Writes layer `layer`'s specification to *spec, as nerve_create_layers would take it, defaults resolved
  * (actual strides; a pooling layer's activation reads NERVE_ACT_LINEAR; a network from nerve_create or a
@@ -414,11 +430,15 @@ typedef struct nerve_epoch_report {
  * which then never release the network (it stays busy, and its memory is lost).                    Since 0.1 */
 typedef int32_t (*nerve_progress_fn)(const nerve_epoch_report *report, void *user_data);
 
-/* Where a training step stands, as the gradient hook sees it.                                        Since 0.4 */
+/* Where a training step stands, as the gradient hook and the batch callback see it.                Since 0.4 */
 typedef struct nerve_step {
     int32_t epoch;  /* 1-based */
     int32_t step;   /* 1-based, within the epoch */
     int64_t rows;   /* samples in this step; 0 in a step past the last batch (see steps_per_epoch) */
+    /* Since 0.5 */
+    int32_t steps;        /* steps in this epoch (steps_per_epoch, or ceil(n / batch_size)) */
+    int32_t epochs;       /* the options' epochs */
+    int64_t samples_done; /* samples of this epoch trained so far, this step's included */
 } nerve_step;
 
 /* Called during training after each mini-batch's gradient is computed and before the optimizer uses it, on the
@@ -444,19 +464,31 @@ typedef int32_t (*nerve_gradient_fn)(float *gradient, int64_t count, const nerve
  * the gradient hook.                                                                                   Since 0.4 */
 typedef int32_t (*nerve_report_fn)(nerve_epoch_report *report, void *hook_data);
 
-enum { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM };
+/* Called after a mini-batch's update, on the thread that called nerve_train, with the options' user_data: the
+ * per-batch progress of a progress bar, and a place where an interpreter handles its pending signals. Throttled:
+ * it is called after a step only when batch_interval seconds or more have passed since its previous call returned
+ * (for the first call, since nerve_train began), after every step if batch_interval is 0; so a slow callback
+ * cannot take over training, and a run shorter than the interval never calls it. Return 0 to go on; non-zero stops training before the next
+ * mini-batch with NERVE_STOPPED (see nerve_train for what the network then holds). The same rules as the gradient
+ * hook apply to what it may call; readers see the weights after this step.                          Since 0.5 */
+typedef int32_t (*nerve_batch_fn)(const nerve_step *step, void *user_data);
+
+/* The update rule training applies to each mini-batch's gradient: plain gradient descent (with momentum if set)
+ * or Adam.                                                                                           Since 0.1 */
+typedef enum nerve_optimizer { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM } nerve_optimizer;
 
 /* How training cost and accuracy are measured:
  *   NONE      not at all (the report holds NaN): fastest.
  *   RUNNING   averaged over the epoch's mini-batches as they are trained (free; weights change meanwhile and
  *             dropout is on, so it differs slightly from a separate pass).
  *   FULL      a separate pass over all training data after the epoch, as the notes' network2 does.  Since 0.1 */
-enum { NERVE_MONITOR_NONE = 0, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL };
+typedef enum nerve_monitor { NERVE_MONITOR_NONE = 0, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL } nerve_monitor;
 
 /* Options of nerve_train. Always fill with nerve_train_options_init first, then change fields: new fields are
  * appended in later versions and struct_size tells the library which ones the caller knows. This version accepts
- * its own layout, that of 0.2 and 0.3 (which ends at threads) and that of 0.1 (which ends at user_data); fields a
- * layout lacks take their defaults. Any other struct_size is refused with NERVE_E_INVALID.             Since 0.1 */
+ * its own layout, that of 0.4 (which ends at regularization_n), that of 0.2 and 0.3 (which ends at threads) and
+ * that of 0.1 (which ends at user_data); fields a layout lacks take their defaults. Any other struct_size is
+ * refused with NERVE_E_INVALID. The struct has no implicit padding.                                   Since 0.1 */
 typedef struct nerve_train_options {
     uint32_t struct_size;       /* sizeof(nerve_train_options), set by nerve_train_options_init */
     int32_t  epochs;            /* >= 1; default 10 */
@@ -499,6 +531,15 @@ typedef struct nerve_train_options {
     int64_t  regularization_n;  /* the n in l2's and l1's λ/n (gradient and reported costs); 0 = the n given
                                    to nerve_train (default). Data-parallel ranks pass the total over all
                                    ranks, so each takes the step a single process would */
+    /* Since 0.5 */
+    const int32_t *cancel;      /* may be NULL; a flag the caller owns and keeps valid during nerve_train.
+                                   Read by a relaxed atomic load before every mini-batch (and before an
+                                   epoch's measurements); non-zero stops training with NERVE_STOPPED before
+                                   the next mini-batch. Any thread, or a signal handler, may set it (a C11
+                                   atomic_int or a volatile sig_atomic_t of 32 bits). Not reset by Nerve */
+    nerve_batch_fn batch_progress; /* may be NULL; called after mini-batches, see nerve_batch_fn */
+    double   batch_interval;    /* least seconds between two batch_progress calls, finite and >= 0; 0 = after
+                                   every mini-batch; default 0.1 */
 } nerve_train_options;
 
 /* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */
@@ -507,10 +548,21 @@ void nerve_train_options_init(nerve_train_options *opts);
 /* Trains `net` on n samples: x is n × input_size, y is n × output_size (one-hot rows for classification). eval_x /
  * eval_y (eval_n samples) are optional (NULL, NULL, 0) and are used for the report, early stopping and the
  * learning-rate schedule. opts may be NULL for the defaults. The network keeps the trained weights. Returns
- * NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the callback asked to stop), or an
- * error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
+ * NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the progress or batch callback
+ * asked to stop, or the cancel flag was set), or an error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
  * NERVE_E_DIVERGED, NERVE_E_ABORTED (a hook returned non-zero). Targets must lie in [0, 1] for the cross-entropy
- * and log-likelihood costs (NERVE_E_INVALID otherwise). See Threads for concurrent use.                Since 0.1 */
+ * and log-likelihood costs (NERVE_E_INVALID otherwise). See Threads for concurrent use.
+ *   Stopping between mini-batches (cancel, batch_progress; since 0.5): training ends before the next
+ * mini-batch, within one mini-batch of the request. The network then holds the weights after the last completed
+ * mini-batch, as a stop from the progress callback holds its epoch's; with early stopping on and an epoch measured,
+ * the best epoch's instead. The epoch in progress is neither measured nor reported (no progress callback, no
+ * report_hook, even if all its mini-batches ran): an epoch is complete once its report was delivered. The weights
+ * are exactly those the uninterrupted run had after that mini-batch (stopped after step k of epoch 1, those of a
+ * one-epoch run with steps_per_epoch = k and the same seed and options). If those steps left a non-finite
+ * weight, the result is NERVE_E_DIVERGED with the last good epoch's weights. The network's random generator has
+ * advanced by the shuffles and dropout masks of the steps taken (it is checked before an epoch's shuffle), so a
+ * following nerve_train goes on from there; momentum and Adam state and the learning-rate schedule belong to
+ * one call and end with it, as after any return. A set flag at the start trains nothing.       Since 0.1 */
 nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t n,
                          const float *eval_x, const float *eval_y, int64_t eval_n,
                          const nerve_train_options *opts);
@@ -571,6 +623,72 @@ nerve_status nerve_save_to_memory(const nerve_net *net, void *buffer, size_t cap
 /* Loads a network from `size` bytes produced by nerve_save_to_memory or read from a model file. A size above
  * INT64_MAX is refused with NERVE_E_SIZE.                                                            Since 0.1 */
 nerve_status nerve_load_from_memory(const void *buffer, size_t size, nerve_net **out);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Errors without threads                                                                             Since 0.5
+ *
+ * nerve_last_error() is per OS thread. Runtimes that run many tasks on a few threads (Go's goroutines, Java's
+ * virtual threads, async Rust, Kotlin and Swift concurrency) may move a task to another thread between the call
+ * and the read, and read another task's message. Each function below behaves exactly as its namesake without _r
+ * and then, if `error` is not NULL, fills *error with the call's outcome: the message is captured on the thread
+ * that ran the call, before the call returns, so it is always the call's own. `error` may be NULL (the twin then
+ * equals its namesake). The thread-local message is set as well, as by the namesake.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* A failed call's status and message, filled by the _r functions. Caller-owned (on the stack is fine); needs no
+ * initialisation and holds no pointers, so it never needs freeing.                                   Since 0.5 */
+typedef struct nerve_error {
+    nerve_status status;        /* what the call returned */
+    uint32_t     length;        /* strlen(message) */
+    char         message[1016]; /* NUL-terminated UTF-8: the message nerve_last_error() would give for this call
+                                   when status < 0 (cut at a character boundary, ending in "…", if longer), and ""
+                                   when status >= 0 */
+} nerve_error;
+
+/* The twins, in the order of their namesakes' sections.                                             Since 0.5 */
+nerve_status nerve_enum_value_r(nerve_enumeration enumeration, const char *name, int32_t *value, nerve_error *error);
+nerve_status nerve_create_r(nerve_net **out, const int32_t *sizes, int32_t n_sizes, const int32_t *activations,
+                            nerve_cost_function cost, uint64_t seed, nerve_error *error);
+nerve_status nerve_clone_r(const nerve_net *net, nerve_net **out, nerve_error *error);
+nerve_status nerve_reinit_r(nerve_net *net, nerve_init init, uint64_t seed, nerve_error *error);
+nerve_status nerve_create_layers_r(nerve_net **out, const int32_t input_shape[3], const nerve_layer_spec *layers,
+                                   int32_t n_layers, size_t spec_size, nerve_cost_function cost, uint64_t seed,
+                                   nerve_error *error);
+nerve_status nerve_get_layer_spec_r(const nerve_net *net, int32_t layer, nerve_layer_spec *spec, size_t spec_size,
+                                    nerve_error *error);
+nerve_status nerve_layer_parameter_count_r(const nerve_net *net, int32_t layer, int64_t *weights, int64_t *biases,
+                                           nerve_error *error);
+nerve_status nerve_set_threads_r(nerve_net *net, int32_t threads, nerve_error *error);
+nerve_status nerve_layer_info_r(const nerve_net *net, int32_t layer, int32_t *inputs, int32_t *outputs,
+                                int32_t *activation, nerve_error *error);
+nerve_status nerve_layer_shape_r(const nerve_net *net, int32_t layer, int32_t *kind, int32_t input[3],
+                                 int32_t output[3], nerve_error *error);
+nerve_status nerve_get_layer_r(const nerve_net *net, int32_t layer, float *weights, int64_t weights_capacity,
+                               float *biases, int64_t biases_capacity, nerve_error *error);
+nerve_status nerve_set_layer_r(nerve_net *net, int32_t layer, const float *weights, int64_t weights_count,
+                               const float *biases, int64_t biases_count, nerve_error *error);
+nerve_status nerve_get_parameters_r(const nerve_net *net, float *out, int64_t capacity, nerve_error *error);
+nerve_status nerve_set_parameters_r(nerve_net *net, const float *values, int64_t count, nerve_error *error);
+nerve_status nerve_cost_gradient_r(const nerve_net *net, const float *x, const float *y, int64_t n, float l2,
+                                   float l1, double *cost, float *gradient, int64_t gradient_capacity,
+                                   nerve_error *error);
+nerve_status nerve_gradient_norms_r(const nerve_net *net, const float *x, const float *y, int64_t n,
+                                    double *weight_norms, double *bias_norms, int32_t count, nerve_error *error);
+nerve_status nerve_check_gradient_r(const nerve_net *net, const float *x, const float *y, int64_t n, double epsilon,
+                                    const int64_t *indices, int64_t index_count, double *max_difference,
+                                    nerve_error *error);
+nerve_status nerve_train_r(nerve_net *net, const float *x, const float *y, int64_t n, const float *eval_x,
+                           const float *eval_y, int64_t eval_n, const nerve_train_options *opts, nerve_error *error);
+nerve_status nerve_predict_r(const nerve_net *net, const float *x, int64_t n, float *out, int64_t out_capacity,
+                             nerve_error *error);
+nerve_status nerve_evaluate_r(const nerve_net *net, const float *x, const float *y, int64_t n, float *cost,
+                              float *accuracy, nerve_error *error);
+nerve_status nerve_save_r(const nerve_net *net, const char *path, nerve_error *error);
+nerve_status nerve_load_r(const char *path, nerve_net **out, nerve_error *error);
+nerve_status nerve_serialized_size_r(const nerve_net *net, size_t *out_size, nerve_error *error);
+nerve_status nerve_save_to_memory_r(const nerve_net *net, void *buffer, size_t capacity, size_t *written,
+                                    nerve_error *error);
+nerve_status nerve_load_from_memory_r(const void *buffer, size_t size, nerve_net **out, nerve_error *error);
 
 #ifdef __cplusplus
 }

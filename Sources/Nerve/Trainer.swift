@@ -1,8 +1,10 @@
+import CNerveKernels
+
 /// How a training run ended when it did not fail.
 public enum TrainingOutcome: Sendable {
     /// All epochs ran, or early stopping / the learning-rate floor ended training as planned.
     case completed
-    /// The progress callback asked to stop.
+    /// The progress callback, the batch hook or the cancel flag asked to stop.
     case stopped
 }
 
@@ -11,6 +13,9 @@ public enum TrainingOutcome: Sendable {
 public enum Trainer {
     /// Trains `network` in place. `progress` sees each epoch's report and returns false to stop.
     /// On divergence (non-finite parameters or cost) the parameters of the last good epoch are restored.
+    /// A stop between mini-batches (see TrainingHooks) keeps the weights of the last trained mini-batch, as a
+    /// stop after an epoch keeps that epoch's, or the best epoch's under early stopping; the epoch it interrupts
+    /// is neither measured nor reported, even if all its mini-batches ran.
     public static func train(_ network: Network, data: Samples, evaluation: Samples?, options: TrainingOptions,
                              hooks: TrainingHooks = TrainingHooks(),
                              progress: (EpochReport) -> Bool) throws -> TrainingOutcome {
@@ -61,6 +66,8 @@ private final class TrainingRun {
     let best: FloatBuffer?
 
     var learningRate: Float
+    /// When the batch hook may next be called (monotonic seconds).
+    var nextBatchReport = 0.0
     var bestEvalCost = Double.infinity
     var epochsSinceBest = 0, epochsSinceRateChange = 0
 
@@ -86,13 +93,18 @@ private final class TrainingRun {
         lastGood.copy(from: network.parameters)
         best = options.earlyStoppingPatience > 0 ? try FloatBuffer(count: count, zeroed: false) : nil
         learningRate = options.learningRate
+        nextBatchReport = monotonicSeconds() + options.batchInterval
     }
 
     func epochs(progress: (EpochReport) -> Bool) throws -> TrainingOutcome {
         var outcome = TrainingOutcome.completed
         for epoch in 1...options.epochs {
             let started = monotonicSeconds()
-            let running = try trainOneEpoch(epoch)
+            guard let running = try trainOneEpoch(epoch) else {
+                try keepFiniteWeights(epoch: epoch)
+                outcome = .stopped
+                break
+            }
             let report = try measure(epoch: epoch, running: running, started: started)
             if !progress(report) { outcome = .stopped; break }
             if !scheduleGoesOn() { break }
@@ -102,14 +114,17 @@ private final class TrainingRun {
     }
 
     /// Shuffles, then one optimizer step per mini-batch (or per step of steps_per_epoch, the ones past the
-    /// last batch without samples). Returns the running metrics when they are monitored.
-    private func trainOneEpoch(_ epoch: Int) throws -> Metrics {
+    /// last batch without samples). Returns the running metrics when they are monitored, nil when asked to stop.
+    private func trainOneEpoch(_ epoch: Int) throws -> Metrics? {
+        // Checked before the shuffle too, so a stop leaves the generator where the last mini-batch left it.
+        if cancelRequested() { return nil }
         if options.shuffle { Trainer.shuffle(order, using: &network.random) }
         var running = Metrics()
         let n = data.count, batch = pass.capacity
         let steps = options.stepsPerEpoch > 0 ? options.stepsPerEpoch : divideRoundingUp(n, batch)
         var start = 0
         for step in 1...steps {
+            if step > 1 && cancelRequested() { return nil }
             let rows = min(batch, n - start)
             if rows > 0 {
                 pass.gather(data, order: order.base, start: start, rows: rows)
@@ -131,15 +146,45 @@ private final class TrainingRun {
                 } else {
                     gradient.base.update(repeating: 0, count: gradient.count)
                 }
-                if let hook = hooks.gradient,
-                   !hook(gradient.base, gradient.count, TrainingStep(epoch: epoch, step: step, rows: rows)) {
+                let at = TrainingStep(epoch: epoch, step: step, rows: rows, steps: steps, epochs: options.epochs,
+                                      samplesDone: start + rows)
+                if let hook = hooks.gradient, !hook(gradient.base, gradient.count, at) {
                     throw abort("the gradient hook returned non-zero in epoch \(epoch), step \(step)")
                 }
                 self.step()
             }
             start += rows
+            if !batchReportGoesOn(TrainingStep(epoch: epoch, step: step, rows: rows, steps: steps,
+                                               epochs: options.epochs, samplesDone: start)) {
+                return nil
+            }
         }
-        return running
+        return cancelRequested() ? nil : running
+    }
+
+    private func cancelRequested() -> Bool {
+        guard let flag = hooks.cancel else { return false }
+        return nerve_cancel_flag_load(flag) != 0
+    }
+
+    /// The batch hook, when batchInterval has passed since its last call returned (since training began, for
+    /// the first), so a slow hook cannot take over the loop; false when it asks to stop.
+    private func batchReportGoesOn(_ at: TrainingStep) -> Bool {
+        guard let hook = hooks.batch else { return true }
+        guard options.batchInterval > 0 else { return hook(at) }
+        guard monotonicSeconds() >= nextBatchReport else { return true }
+        let goesOn = hook(at)
+        nextBatchReport = monotonicSeconds() + options.batchInterval
+        return goesOn
+    }
+
+    /// A stop within an epoch is refused as divergence when its steps left non-finite weights, as a measured
+    /// epoch would be.
+    private func keepFiniteWeights(epoch: Int) throws {
+        guard Trainer.allFinite(network.parameters) else {
+            network.parameters.copy(from: lastGood)
+            throw NerveError.diverged("training diverged in epoch \(epoch) before it was stopped (non-finite weights); the weights of the last good epoch were kept — try a smaller learning rate")
+        }
     }
 
     /// Ends the run on a hook's request with the weights of the last completed epoch.

@@ -31,6 +31,9 @@ public struct TrainingOptions: Sendable {
     public var stepsPerEpoch = 0
     /// The n of λ/n in the regularisation terms; 0 is the number of training samples.
     public var regularizationSamples = 0
+    /// Least seconds between two calls of the batch progress hook, so a fast loop is not slowed by its
+    /// observer; 0 calls it after every mini-batch.
+    public var batchInterval = 0.1
 
     public init() {}
 
@@ -63,32 +66,47 @@ public struct TrainingOptions: Sendable {
         try require(minimumLearningRate >= 0, "lr_min must be non-negative, got \(minimumLearningRate)")
         try require(stepsPerEpoch >= 0, "steps_per_epoch must be non-negative, got \(stepsPerEpoch)")
         try require(regularizationSamples >= 0, "regularization_n must be non-negative, got \(regularizationSamples)")
+        try require(batchInterval.isFinite && batchInterval >= 0, "batch_interval must be a finite number of seconds >= 0, got \(batchInterval)")
         try require(threads >= 0 && threads <= Network.maxThreads, "threads must be 0 (the network's setting) to \(Network.maxThreads), got \(threads)")
     }
 }
 
-/// Where a training step stands: its epoch and step (both 1-based) and its samples (0 past the last batch).
+/// Where a training step stands: its epoch and step (both 1-based), its samples (0 past the last batch), and
+/// what a progress bar needs besides: the steps in the epoch, the epochs asked for and the epoch's samples so far
+/// (this step's included).
 public struct TrainingStep: Equatable, Sendable {
     public var epoch: Int, step: Int, rows: Int
+    public var steps: Int, epochs: Int, samplesDone: Int
 
-    public init(epoch: Int, step: Int, rows: Int) {
+    public init(epoch: Int, step: Int, rows: Int, steps: Int = 0, epochs: Int = 0, samplesDone: Int = 0) {
         self.epoch = epoch
         self.step = step
         self.rows = rows
+        self.steps = steps
+        self.epochs = epochs
+        self.samplesDone = samplesDone
     }
 }
 
 /// Callers' code run inside training: after each mini-batch's gradient (which it may rewrite in place: the
 /// gradient, the parameter count, the step) and on each epoch's figures before training acts on them.
 /// Either returns false to end training with NerveError.aborted.
+/// Stopping between mini-batches: `cancel` is a flag another thread or a signal handler may set (read before
+/// every mini-batch and before an epoch is measured), and `batch` sees a step after its update, at most once per
+/// `TrainingOptions.batchInterval`. A set flag or a false return ends training with `.stopped`.
 public struct TrainingHooks {
     public typealias GradientHook = (UnsafeMutablePointer<Float>, Int, TrainingStep) -> Bool
     public var gradient: GradientHook?
     public var report: ((inout EpochReport) -> Bool)?
+    public var cancel: UnsafePointer<Int32>?
+    public var batch: ((TrainingStep) -> Bool)?
 
-    public init(gradient: GradientHook? = nil, report: ((inout EpochReport) -> Bool)? = nil) {
+    public init(gradient: GradientHook? = nil, report: ((inout EpochReport) -> Bool)? = nil,
+                cancel: UnsafePointer<Int32>? = nil, batch: ((TrainingStep) -> Bool)? = nil) {
         self.gradient = gradient
         self.report = report
+        self.cancel = cancel
+        self.batch = batch
     }
 }
 

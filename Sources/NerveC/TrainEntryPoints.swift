@@ -14,18 +14,22 @@ public func nerve_train_options_init(_ options: UnsafeMutablePointer<nerve_train
         lr_patience: Int32(d.learningRatePatience), lr_min: d.minimumLearningRate, shuffle: d.shuffle ? 1 : 0,
         monitor_training: d.monitoring.rawValue, progress: nil, user_data: nil, threads: Int32(d.threads),
         steps_per_epoch: Int32(d.stepsPerEpoch), gradient_hook: nil, report_hook: nil, hook_data: nil,
-        regularization_n: Int64(d.regularizationSamples))
+        regularization_n: Int64(d.regularizationSamples), cancel: nil, batch_progress: nil,
+        batch_interval: d.batchInterval)
 }
 
 /// The layouts callers may hand in, as (struct_size, bytes of fields): 0.1's ends at user_data, 0.2's and
-/// 0.3's at threads (whose struct_size counts 4 bytes of tail padding that hold no field).
+/// 0.3's at threads (whose struct_size counts 4 bytes of tail padding that hold no field), 0.4's at
+/// regularization_n.
 private let currentOptionsSize = MemoryLayout<nerve_train_options>.size
 private let acceptedLayouts: [(size: Int, fields: Int)] = {
     let layout = MemoryLayout<nerve_train_options>.self
     let version01 = layout.offset(of: \.user_data)! + MemoryLayout<UnsafeMutableRawPointer?>.size
     let version02Fields = layout.offset(of: \.threads)! + MemoryLayout<Int32>.size
     let version02 = (version02Fields + 7) / 8 * 8
-    return [(currentOptionsSize, currentOptionsSize), (version02, version02Fields), (version01, version01)]
+    let version04 = layout.offset(of: \.regularization_n)! + MemoryLayout<Int64>.size
+    return [(currentOptionsSize, currentOptionsSize), (version04, version04), (version02, version02Fields),
+            (version01, version01)]
 }()
 
 /// The caller's options over the defaults, reading only the fields its struct_size says it has.
@@ -72,6 +76,7 @@ private func convert(_ c: nerve_train_options) throws -> TrainingOptions {
         throw NerveError.invalid("opts->regularization_n must be 0 to \(Check.maxElements), got \(c.regularization_n)")
     }
     o.regularizationSamples = Int(c.regularization_n)
+    o.batchInterval = c.batch_interval
     try o.validate()
     return o
 }
@@ -115,8 +120,15 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
         var hooks = TrainingHooks()
         if let gradientHook = cOptions.gradient_hook {
             hooks.gradient = { gradient, count, at in
-                var step = nerve_step(epoch: Int32(at.epoch), step: Int32(at.step), rows: Int64(at.rows))
+                var step = cStep(at)
                 return outside { gradientHook(gradient, Int64(count), &step, cOptions.hook_data) == 0 }
+            }
+        }
+        hooks.cancel = cOptions.cancel
+        if let batchProgress = cOptions.batch_progress {
+            hooks.batch = { at in
+                var step = cStep(at)
+                return outside { batchProgress(&step, cOptions.user_data) == 0 }
             }
         }
         if let reportHook = cOptions.report_hook {
@@ -138,6 +150,11 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
         }
         return outcome == .stopped ? NERVE_STOPPED : NERVE_OK
     }
+}
+
+private func cStep(_ at: TrainingStep) -> nerve_step {
+    nerve_step(epoch: Int32(at.epoch), step: Int32(clamping: at.step), rows: Int64(at.rows),
+               steps: Int32(clamping: at.steps), epochs: Int32(at.epochs), samples_done: Int64(at.samplesDone))
 }
 
 private func cReport(_ r: EpochReport) -> nerve_epoch_report {

@@ -11,21 +11,21 @@ import Testing
     /// The 2-2-1 sigmoid network of HandComputedNetworkTests, created through the C API.
     static func handNetwork() -> OpaquePointer? {
         var net: OpaquePointer?
-        let sizes: [Int32] = [2, 2, 1], activations: [Int32] = [Int32(NERVE_ACT_SIGMOID), Int32(NERVE_ACT_SIGMOID)]
-        #expect(NerveC.nerve_create(&net, sizes, 3, activations, Int32(NERVE_COST_QUADRATIC), 1) == NERVE_OK)
+        let sizes: [Int32] = [2, 2, 1], activations: [Int32] = [Int32(NERVE_ACT_SIGMOID.rawValue), Int32(NERVE_ACT_SIGMOID.rawValue)]
+        #expect(NerveC.nerve_create(&net, sizes, 3, activations, Int32(NERVE_COST_QUADRATIC.rawValue), 1) == NERVE_OK)
         return net
     }
 
     /// Each layer's specification: kind and {channels, height, width} in and out.
     @Test func layerShapesDescribeTheSpecification() {
         var net: OpaquePointer?
-        let sizes: [Int32] = [5, 3, 2], activations: [Int32] = [Int32(NERVE_ACT_RELU), Int32(NERVE_ACT_SOFTMAX)]
-        #expect(NerveC.nerve_create(&net, sizes, 3, activations, Int32(NERVE_COST_LOG_LIKELIHOOD), 1) == NERVE_OK)
+        let sizes: [Int32] = [5, 3, 2], activations: [Int32] = [Int32(NERVE_ACT_RELU.rawValue), Int32(NERVE_ACT_SOFTMAX.rawValue)]
+        #expect(NerveC.nerve_create(&net, sizes, 3, activations, Int32(NERVE_COST_LOG_LIKELIHOOD.rawValue), 1) == NERVE_OK)
         defer { NerveC.nerve_free(net) }
         var kind: Int32 = -1
         var input: [Int32] = [0, 0, 0], output: [Int32] = [0, 0, 0]
         #expect(NerveC.nerve_layer_shape(net, 1, &kind, &input, &output) == NERVE_OK)
-        #expect(kind == Int32(NERVE_LAYER_DENSE) && input == [3, 1, 1] && output == [2, 1, 1])
+        #expect(kind == Int32(NERVE_LAYER_DENSE.rawValue) && input == [3, 1, 1] && output == [2, 1, 1])
         #expect(NerveC.nerve_layer_shape(net, 0, nil, &input, nil) == NERVE_OK && input == [5, 1, 1])
         #expect(NerveC.nerve_layer_shape(net, 2, &kind, nil, nil) == NERVE_E_INVALID)
         #expect(NerveC.nerve_layer_shape(net, -1, &kind, nil, nil) == NERVE_E_INVALID)
@@ -45,7 +45,7 @@ import Testing
             (NERVE_E_INVALID, "activations", { NerveC.nerve_create(&net, sizes, 3, [0, 7], 0, 1) }),
             (NERVE_E_INVALID, "cost", { NerveC.nerve_create(&net, sizes, 3, sigmoid, 3, 1) }),
             (NERVE_E_UNSUPPORTED, "softmax", {
-                NerveC.nerve_create(&net, sizes, 3, [0, Int32(NERVE_ACT_SOFTMAX)], Int32(NERVE_COST_CROSS_ENTROPY), 1)
+                NerveC.nerve_create(&net, sizes, 3, [0, Int32(NERVE_ACT_SOFTMAX.rawValue)], Int32(NERVE_COST_CROSS_ENTROPY.rawValue), 1)
             }),
         ]
         for (expected, mention, call) in cases {
@@ -127,7 +127,7 @@ import Testing
 
     @Test func trainingAStepNetworkIsUnsupported() {
         var net: OpaquePointer?
-        #expect(NerveC.nerve_create(&net, [2, 1], 2, [Int32(NERVE_ACT_STEP)], Int32(NERVE_COST_QUADRATIC), 1) == NERVE_OK)
+        #expect(NerveC.nerve_create(&net, [2, 1], 2, [Int32(NERVE_ACT_STEP.rawValue)], Int32(NERVE_COST_QUADRATIC.rawValue), 1) == NERVE_OK)
         defer { NerveC.nerve_free(net) }
         #expect(NerveC.nerve_train(net, [0, 1], [1], 1, nil, nil, 0, nil) == NERVE_E_UNSUPPORTED)
         #expect(CEntryPointTests.lastError().contains("step"))
@@ -166,7 +166,7 @@ import Testing
             let name = String(cString: NerveC.nerve_status_string(status))
             #expect(!name.isEmpty && name != "unknown status", "status \(status)")
         }
-        #expect(String(cString: NerveC.nerve_status_string(-1000)) == "unknown status")
+        #expect(String(cString: NerveC.nerve_status_string(nerve_status(rawValue: -1000))) == "unknown status")
         #expect(String(cString: NerveC.nerve_version()) == NERVE_VERSION_STRING)
     }
 }

@@ -24,6 +24,7 @@ static const struct {
     {"cnn", test_cnn},                 {"cnn_hostile", test_cnn_hostile},
     {"cnn_threads", test_cnn_threads}, {"gradients", test_gradients},
     {"files_hostile", test_files_hostile}, {"limits", test_limits},
+    {"batch_stop", test_batch_stop}, {"errors", test_errors},
 };
 enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
 

@@ -23,5 +23,7 @@ void test_cnn_threads(void);
 void test_gradients(void);
 void test_files_hostile(void);
 void test_limits(void);
+void test_batch_stop(void);
+void test_errors(void);
 
 #endif

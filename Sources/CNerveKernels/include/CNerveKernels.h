@@ -3,3 +3,4 @@
 #include "nerve_windows.h"
 #include "nerve_messages.h"
 #include "nerve_calls.h"
+#include "nerve_cancel_flag.h"
