@@ -1,14 +1,32 @@
 """Showing training progress: a tqdm bar when tqdm is installed, plain lines otherwise."""
 
+from __future__ import annotations
+
 import math
 import sys
+import time
+from typing import Any, Callable, List, Optional, Protocol, TextIO, Union
+
+from .history import Epoch
+
+__all__: List[str] = []  # used by Network.fit only
 
 
-def _figure(name, value):
+class Progress(Protocol):
+    """What fit reports to: an update per epoch, the position within an epoch now and then, a close at the end."""
+
+    def update(self, epoch: Epoch) -> None: ...
+
+    def batch(self, epoch: int, step: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _figure(name: str, value: float) -> Optional[str]:
     return None if math.isnan(value) else f"{name} {value:.4f}"
 
 
-def describe(epoch):
+def describe(epoch: Epoch) -> List[str]:
     """The measured figures of an Epoch as short 'name value' strings, skipping those not measured."""
     figures = [
         _figure("train cost", epoch.train_cost),
@@ -22,41 +40,62 @@ def describe(epoch):
 class PlainProgress:
     """One line per epoch."""
 
-    def __init__(self, epochs, stream=None):
+    def __init__(self, epochs: int, stream: Optional[TextIO] = None) -> None:
         self.epochs = epochs
         self.stream = stream or sys.stdout
 
-    def update(self, epoch):
+    def update(self, epoch: Epoch) -> None:
         figures = "  ".join(describe(epoch))
         print(f"epoch {epoch.epoch}/{self.epochs}  {figures}  {epoch.seconds:.2f} s", file=self.stream, flush=True)
 
-    def close(self):
+    def batch(self, epoch: int, step: int) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
 
 class TqdmProgress:
-    """A bar over epochs with the latest figures beside it."""
+    """A bar over every mini-batch of the run with the latest epoch's figures beside it. It moves at most
+    `max_rate` times a second between epochs, so drawing it costs training nothing measurable."""
 
-    def __init__(self, epochs, tqdm):
-        self.bar = tqdm(total=epochs, unit="epoch")
+    max_rate = 10.0
 
-    def update(self, epoch):
-        self.bar.set_postfix_str(", ".join(describe(epoch)), refresh=False)
-        self.bar.update(1)
+    def __init__(self, epochs: int, tqdm: Callable[..., Any], steps: int = 1) -> None:
+        self.steps = max(steps, 1)
+        self.bar = tqdm(total=epochs * self.steps, unit="batch")
+        self._moved = -math.inf
 
-    def close(self):
+    def _move_to(self, position: int) -> None:
+        if position > self.bar.n:
+            self.bar.update(position - self.bar.n)
+
+    def batch(self, epoch: int, step: int) -> None:
+        now = time.monotonic()
+        if now - self._moved >= 1 / self.max_rate:
+            self._moved = now
+            self._move_to((epoch - 1) * self.steps + step)
+
+    def update(self, epoch: Epoch) -> None:
+        self.bar.set_postfix_str(f"epoch {epoch.epoch}  " + ", ".join(describe(epoch)), refresh=False)
+        self._move_to(epoch.epoch * self.steps)
+
+    def close(self) -> None:
         self.bar.close()
 
 
 class NoProgress:
-    def update(self, epoch):
+    def update(self, epoch: Epoch) -> None:
         pass
 
-    def close(self):
+    def batch(self, epoch: int, step: int) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
 
-def _tqdm():
+def _tqdm() -> Callable[..., Any]:
     """tqdm's notebook widget where it can work (it needs ipywidgets), its text bar everywhere else."""
     try:
         import ipywidgets  # noqa: F401
@@ -64,15 +103,20 @@ def _tqdm():
         from tqdm.auto import tqdm
     except ImportError:
         from tqdm import tqdm
-    return tqdm
+    return tqdm  # type: ignore[no-any-return]
 
 
-def reporter(progress, epochs):
-    """progress: False/None (silent), True (tqdm if available, else plain lines), "tqdm", "plain"."""
+def reporter(progress: Union[bool, str, None], epochs: int, steps: int = 1) -> Progress:
+    """progress: False/None (silent), True (tqdm if available, else plain lines), "tqdm", "plain", "plot" (a live
+    plot in a notebook); steps: mini-batches per epoch."""
     if not progress:
         return NoProgress()
     if progress == "plain":
         return PlainProgress(epochs)
+    if progress == "plot":
+        from .live_plot import LivePlot
+
+        return LivePlot(epochs)
     if progress is True or progress == "tqdm":
         try:
             tqdm = _tqdm()
@@ -80,5 +124,5 @@ def reporter(progress, epochs):
             if progress == "tqdm":
                 raise
             return PlainProgress(epochs)
-        return TqdmProgress(epochs, tqdm)
-    raise ValueError(f"progress must be True, False, 'tqdm' or 'plain', got {progress!r}")
+        return TqdmProgress(epochs, tqdm, steps)
+    raise ValueError(f"progress must be True, False, 'tqdm', 'plain' or 'plot', got {progress!r}")
