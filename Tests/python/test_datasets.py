@@ -73,3 +73,49 @@ def test_fashion_mnist(fashion):
     assert np.bincount(y).tolist() == [6000] * 10
     assert np.bincount(y_test).tolist() == [1000] * 10
     assert len(datasets.FASHION_MNIST_CLASSES) == 10
+
+
+def test_missing_fashion_mnist_says_how_to_get_it(tmp_path):
+    with pytest.raises(FileNotFoundError) as raised:
+        datasets.load_fashion_mnist(path=tmp_path / "nowhere")
+    message = str(raised.value)
+    assert "dataset-fashion-mnist" in message and "path=" in message and str(tmp_path / "nowhere") in message
+    assert "load_digits" in message
+
+
+def test_fashion_mnist_from_a_path(tmp_path):
+    for prefix, n in (("train", 2), ("t10k", 1)):
+        (tmp_path / f"{prefix}-images-idx3-ubyte").write_bytes(_idx(0x08, (n, 28, 28), bytes([255]) * (n * 784)))
+        with gzip.open(tmp_path / f"{prefix}-labels-idx1-ubyte.gz", "wb") as file:
+            file.write(_idx(0x08, (n,), bytes([9] * n)))
+    (X, y), (X_test, y_test) = datasets.load_fashion_mnist(path=tmp_path)
+    assert X.shape == (2, 784) and X_test.shape == (1, 784) and (X == 1.0).all()
+    assert y.tolist() == [9, 9] and y.dtype == np.int64
+    with pytest.raises(TypeError, match="flatten must be True or False"):
+        datasets.load_fashion_mnist(path=tmp_path, flatten="no")
+
+
+def test_digits_as_images():
+    pytest.importorskip("sklearn")
+    (X, y), (X_test, y_test) = datasets.load_digits()
+    # scikit-learn bundles 1797 digits; the last ⌈0.2·1797⌉ = 360 are held out.
+    assert X.shape == (1437, 1, 8, 8) and X_test.shape == (360, 1, 8, 8)
+    assert X.dtype == np.float32 and X.min() == 0.0 and X.max() == 1.0  # ink levels 0..16 over 16
+    assert y.dtype == np.int64 and y.shape == (1437,) and sorted(set(y.tolist())) == list(range(10))
+    # The first digit is a 0 whose top row is 0 0 5 13 9 1 0 0 in ink levels.
+    assert y[0] == 0
+    np.testing.assert_allclose(X[0, 0, 0], np.array([0, 0, 5, 13, 9, 1, 0, 0]) / 16)
+    (flat, _), (flat_test, _) = datasets.load_digits(test_size=0.5, flatten=True)
+    assert flat.shape == (898, 64) and flat_test.shape == (899, 64)  # ⌈898.5⌉ held out
+    with pytest.raises(ValueError, match=r"test_size must be in \(0, 1\)"):
+        datasets.load_digits(test_size=1.5)
+
+
+def test_digits_train_a_small_network():
+    pytest.importorskip("sklearn")
+    import nerve
+
+    (X, y), (X_test, y_test) = datasets.load_digits(flatten=True)
+    net = nerve.Network([64, 32, 10], activations=["relu", "softmax"], seed=0)
+    net.fit(X, y, epochs=10, batch_size=16, optimizer="adam", learning_rate=0.01)
+    assert net.evaluate(X_test, y_test)["accuracy"] > 0.85

@@ -178,7 +178,6 @@ def test_options_refused_by_the_library():
         (dict(dropout=1.5), "dropout"),
         (dict(learning_rate=-1.0), "learning_rate"),
         (dict(momentum=1.0), "momentum"),
-        (dict(early_stopping=2), "evaluation data"),
     ]:
         with pytest.raises(nerve.NerveValueError, match=message):
             net.fit(XS, YS, **options)

@@ -23,6 +23,7 @@ from ctypes import (
     c_void_p,
 )
 from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 LIBRARY_ENV = "NERVE_LIBRARY"
 LIBRARY_FILE = "libnerve.so"
@@ -107,14 +108,23 @@ PROGRESS_FN = CFUNCTYPE(c_int32, POINTER(EpochReport), c_void_p)
 
 
 class Step(Structure):
-    """struct nerve_step (Since 0.4)."""
+    """struct nerve_step (Since 0.4; steps, epochs and samples_done since 0.5)."""
 
-    _fields_ = [("epoch", c_int32), ("step", c_int32), ("rows", c_int64)]
+    _fields_ = [
+        ("epoch", c_int32),
+        ("step", c_int32),
+        ("rows", c_int64),
+        ("steps", c_int32),
+        ("epochs", c_int32),
+        ("samples_done", c_int64),
+    ]
 
 
 # nerve_gradient_fn and nerve_report_fn (Since 0.4): the training hooks.
 GRADIENT_FN = CFUNCTYPE(c_int32, POINTER(c_float), c_int64, POINTER(Step), c_void_p)
 REPORT_FN = CFUNCTYPE(c_int32, POINTER(EpochReport), c_void_p)
+# nerve_batch_fn (Since 0.5): progress between mini-batches.
+BATCH_FN = CFUNCTYPE(c_int32, POINTER(Step), c_void_p)
 
 
 class TrainOptions(Structure):
@@ -149,6 +159,10 @@ class TrainOptions(Structure):
         ("report_hook", REPORT_FN),
         ("hook_data", c_void_p),
         ("regularization_n", c_int64),
+        # Since 0.5
+        ("cancel", POINTER(c_int32)),
+        ("batch_progress", BATCH_FN),
+        ("batch_interval", c_double),
     ]
 
 
@@ -157,7 +171,7 @@ class TrainOptions(Structure):
 _OPTIONS_SLACK = 1024
 
 
-def default_train_options():
+def default_train_options() -> TrainOptions:
     """A TrainOptions filled by nerve_train_options_init, claiming only the fields declared above."""
     buffer = (ctypes.c_char * (ctypes.sizeof(TrainOptions) + _OPTIONS_SLACK))()
     lib().nerve_train_options_init(buffer)
@@ -220,7 +234,9 @@ _PROTOTYPES = {
 }
 
 
-def candidate_paths(package_dir=None, environ=None):
+def candidate_paths(
+    package_dir: Union[str, Path, None] = None, environ: Optional[Mapping[str, str]] = None
+) -> List[Path]:
     """Where to look for libnerve.so, in order: NERVE_LIBRARY, the copy shipped in the package, the build output
     of the source tree the package sits in. The system's library path comes last (see find_library)."""
     environ = os.environ if environ is None else environ
@@ -237,7 +253,9 @@ def candidate_paths(package_dir=None, environ=None):
     return paths
 
 
-def find_library(package_dir=None, environ=None):
+def find_library(
+    package_dir: Union[str, Path, None] = None, environ: Optional[Mapping[str, str]] = None
+) -> str:
     """The path (or bare name for the dynamic loader) of the library to load; raises OSError if none is found."""
     environ = os.environ if environ is None else environ
     candidates = candidate_paths(package_dir, environ)
@@ -259,7 +277,7 @@ def find_library(package_dir=None, environ=None):
     )
 
 
-def declare(library):
+def declare(library: ctypes.CDLL) -> ctypes.CDLL:
     """Sets restype/argtypes of every nerve_* function on a loaded CDLL and returns it.
 
     Raises
@@ -284,9 +302,9 @@ def declare(library):
     return library
 
 
-def enum_table(library, enumeration):
+def enum_table(library: ctypes.CDLL, enumeration: int) -> Dict[str, int]:
     """{name: value} of one NERVE_ENUM_* enumeration, asking nerve_enum_name for 0, 1, 2, ... until NULL."""
-    table = {}
+    table: Dict[str, int] = {}
     while True:
         name = library.nerve_enum_name(enumeration, len(table))
         if name is None:
@@ -294,12 +312,12 @@ def enum_table(library, enumeration):
         table[name.decode("ascii")] = len(table)
 
 
-_library = None
-_library_path = None
-_tables = None
+_library: Optional[ctypes.CDLL] = None
+_library_path: Optional[str] = None
+_tables: Optional[Dict[str, Mapping[str, int]]] = None
 
 
-def lib():
+def lib() -> ctypes.CDLL:
     """The loaded library, loaded and declared (and its enumerations read) on first use."""
     global _library, _library_path, _tables
     if _library is None:
@@ -313,14 +331,16 @@ def lib():
     return _library
 
 
-def library_path():
+def library_path() -> str:
     lib()
+    assert _library_path is not None
     return _library_path
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # ACTIVATIONS, COSTS, ...: the library's own names, so loading it is what defines them.
     if name in ENUM_TABLES:
         lib()
+        assert _tables is not None
         return _tables[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -102,10 +102,11 @@ def _check_comm(comm: Any) -> Communicator:
             f"comm must be an mpi4py communicator such as MPI.COMM_WORLD; {type(comm).__name__} lacks "
             + ", ".join(missing)
         )
-    return comm
+    checked: Communicator = comm
+    return checked
 
 
-def _mpi():
+def _mpi() -> Any:
     """mpi4py.MPI, for its reduction operations and IN_PLACE."""
     try:
         from mpi4py import MPI
@@ -156,7 +157,7 @@ def rank_shard(n: int, comm: Any, contiguous: bool = False) -> slice:
     return slice(start, start + quotient + (1 if rank < remainder else 0))
 
 
-def shard(X: Any, y: Any = None, comm: Any = None, contiguous: bool = False):
+def shard(X: Any, y: Any = None, comm: Any = None, contiguous: bool = False) -> Any:
     """This rank's shard of the samples X (and targets y), as :func:`rank_shard` chooses it.
 
     Parameters
@@ -197,6 +198,18 @@ def abort_on_error(comm: Any = None, status: int = 1) -> Iterator[None]:
     The traceback is printed to stderr, then ``comm.Abort(status)`` (``MPI.COMM_WORLD`` by default) is called.
     This is what ``python -m mpi4py script.py`` does for any uncaught exception. ``sys.exit(0)`` (or ``sys.exit()``)
     passes through as a deliberate, clean exit.
+
+    Parameters
+    ----------
+    comm : mpi4py communicator, optional
+        The job to end; ``MPI.COMM_WORLD`` by default.
+    status : int, default 1
+        The error code passed to ``Abort`` (a ``sys.exit(code)`` with a non-zero int uses that code).
+
+    Raises
+    ------
+    BaseException
+        Whatever the block raised, on a single-process job where Abort returns.
 
     Examples
     --------
@@ -296,8 +309,8 @@ class Coordinator:
         self.hook_calls = 0
         self.hook_seconds = 0.0
         self._raised: Optional[BaseException] = None
-        self._gradient_hook = None
-        self._report_hook = None
+        self._gradient_hook: Any = None
+        self._report_hook: Any = None
 
         # Local problems travel with the collective below, so that every rank raises alike instead of some
         # ranks waiting for one that gave up.
@@ -373,6 +386,11 @@ class Coordinator:
         Local: no communication. The hooks' ctypes function objects are kept on this Coordinator, which must
         therefore outlive the nerve_train call that uses `options`.
 
+        Parameters
+        ----------
+        options : TrainOptions
+            The options fit is about to train with.
+
         Raises
         ------
         ValueError
@@ -417,7 +435,7 @@ class Coordinator:
         every = np.clip(self._counts, low, high) - low
         return mine, int(every.sum())
 
-    def _on_gradient(self, gradient, count, position, _hook_data) -> int:
+    def _on_gradient(self, gradient: Any, count: int, position: Any, _hook_data: Any) -> int:
         """g ← Σ_r rows_r·g_r / Σ_r rows_r, in place (nerve_gradient_fn).
 
         Every rank knows how many rows each rank trains in each step, so it scales its own gradient by
@@ -446,7 +464,7 @@ class Coordinator:
         except BaseException as error:  # ctypes would print it and return garbage to the library
             return self._fail(error)
 
-    def _on_report(self, report, _hook_data) -> int:
+    def _on_report(self, report: Any, _hook_data: Any) -> int:
         """Replaces this rank's epoch figures by the sample-weighted means over all ranks (nerve_report_fn)."""
         try:
             contents = report.contents
@@ -503,7 +521,8 @@ class Coordinator:
 
 def _get_parameters(network: Any) -> np.ndarray:
     if hasattr(network, "get_parameters"):
-        return network.get_parameters()
+        values: np.ndarray = network.get_parameters()
+        return values
     values = np.empty(int(network.parameter_count), dtype=np.float32)
     status = _lib.lib().nerve_get_parameters(network._handle, values.ctypes.data_as(_lib.c_float_p), values.size)
     if status != _lib.OK:

@@ -5,20 +5,52 @@ has a subclass that also derives from the matching built-in exception, so `excep
 work as they would for any other Python library.
 """
 
+from __future__ import annotations
+
+import re
+from typing import Dict, Optional, Tuple, Type
+
 from . import _lib
+
+__all__ = [
+    "NerveError",
+    "NerveValueError",
+    "NerveSizeError",
+    "NerveUnsupportedError",
+    "NerveMemoryError",
+    "NerveIOError",
+    "NerveFormatError",
+    "NerveBusyError",
+    "NerveDivergedError",
+    "NerveCapacityError",
+    "NerveAbortedError",
+]
 
 
 class NerveError(Exception):
-    """A nerve_* call failed; `status` is the nerve_status code, `message` the library's explanation."""
+    """The library refused a call or failed; `message` says why in the words of the Python API.
 
-    status = None
+    Parameters
+    ----------
+    message : str
+        The explanation, also what ``str(error)`` gives.
 
-    def __init__(self, message):
+    Attributes
+    ----------
+    status : int or None
+        The library's status code (nerve_status) behind the exception.
+    message : str
+        The explanation.
+    """
+
+    status: Optional[int] = None
+
+    def __init__(self, message: str) -> None:
         # One positional argument only: OSError would read a second one as errno/strerror.
         super().__init__(message)
         self.message = message
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
@@ -83,8 +115,8 @@ class NerveAbortedError(NerveError, RuntimeError):
     status = _lib.E_ABORTED
 
 
-_BY_STATUS = {
-    cls.status: cls
+_BY_STATUS: Dict[int, Type[NerveError]] = {
+    int(cls.status or 0): cls
     for cls in (
         NerveValueError,
         NerveSizeError,
@@ -100,18 +132,37 @@ _BY_STATUS = {
 }
 
 
-def error_for(status):
+# The library names C functions and arguments; a Python caller typed other words. Each pair is a pattern of the
+# library's messages and what the binding says instead.
+_PYTHON_WORDS: Tuple[Tuple[str, str], ...] = (
+    (r"^nerve_[a-z0-9_]+: ", ""),  # the C function that failed: the Python caller called a method instead
+    (r"\bevaluation data\b", "validation_data"),
+    (r"\beval_x\b", "validation X"),
+    (r"\beval_y\b", "validation Y"),
+    (r"\beval_n\b", "the number of validation samples"),
+    (r"threads must be 0 \(the network's setting\) to", "threads must be None (the network's setting) or 1 to"),
+)
+
+
+def python_message(message: str) -> str:
+    """The library's message in the words of the Python API: no C function or argument names."""
+    for pattern, words in _PYTHON_WORDS:
+        message = re.sub(pattern, words, message)
+    return message
+
+
+def error_for(status: int) -> NerveError:
     """The exception for a failure status, with the message the library left for this thread."""
     library = _lib.lib()
     message = library.nerve_last_error().decode("utf-8", "replace")
     if not message:
         message = library.nerve_status_string(status).decode("utf-8", "replace")
-    error = _BY_STATUS.get(status, NerveError)(message)
+    error = _BY_STATUS.get(status, NerveError)(python_message(message))
     error.status = status
     return error
 
 
-def check(status):
+def check(status: int) -> int:
     """Raises for a failure status; returns OK and STOPPED unchanged. Call it right after the C call, on the same
     thread, so nerve_last_error still describes that call."""
     if status < 0:

@@ -4,20 +4,28 @@ The library computes both (nerve_gradient_norms, nerve_check_gradient); this mod
 picks the parameters to check.
 """
 
+from __future__ import annotations
+
 import operator
 from ctypes import byref, c_double
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _arrays, _lib
 from .errors import check
+
+if TYPE_CHECKING:
+    from .network import Network
+
+__all__ = ["GradientNorms", "check_gradient"]
 
 
 class GradientNorms(NamedTuple):
     """Euclidean norms of the cost gradient, layer by layer (what Network.gradient_norms returns).
 
-    Attributes
+    Parameters
     ----------
     weights : ndarray of float64, shape (layer_count,)
         ‖∂C/∂w‖ of each layer's weights.
@@ -26,11 +34,11 @@ class GradientNorms(NamedTuple):
         layer's speed of learning. Pooling layers have no parameters and get 0 in both arrays.
     """
 
-    weights: np.ndarray
-    biases: np.ndarray
+    weights: npt.NDArray[np.float64]
+    biases: npt.NDArray[np.float64]
 
 
-def _indices(parameters, count, seed):
+def _indices(parameters: Any, count: int, seed: int) -> Optional[npt.NDArray[np.int64]]:
     """The int64 indices to check (None for all of them) from None, a number to sample, or explicit indices."""
     if parameters is None:
         return None
@@ -55,7 +63,9 @@ def _indices(parameters, count, seed):
     return np.ascontiguousarray(indices, dtype=np.int64)
 
 
-def check_gradient(net, X, Y, epsilon=1e-4, parameters=None, seed=0):
+def check_gradient(
+    net: Network, X: Any, Y: Any, epsilon: float = 1e-4, parameters: Any = None, seed: int = 0
+) -> float:
     """Compares backpropagation's gradient with central differences of the cost, as the notes' gradient check.
 
     For each parameter p checked, the library computes ∂C/∂p by backpropagation (in float32, as
@@ -82,8 +92,8 @@ def check_gradient(net, X, Y, epsilon=1e-4, parameters=None, seed=0):
     Returns
     -------
     float
-        max |backprop − numeric| / max(|backprop|, |numeric|, floor) over the parameters checked, where floor
-        is 1e-3 times the largest |backprop| of the whole network, so that components too small to measure do
+        ``max |backprop − numeric| / max(|backprop|, |numeric|, floor)`` over the parameters checked, where floor
+        is 1e-3 times the largest ``|backprop|`` of the whole network, so that components too small to measure do
         not dominate.
 
     Raises

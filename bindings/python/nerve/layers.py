@@ -1,4 +1,4 @@
-"""The layers of a network, as Network(input_shape=..., layers=[...]) takes them and Network.layers reports them.
+"""The layers of a network, as Network(input_shape=..., layers=[...]) takes them and Network.layers reports them::
 
     nerve.Network(
         input_shape=(1, 28, 28),
@@ -19,21 +19,26 @@ objects are immutable, compare by value, hash and pickle. Images are channel-maj
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar, Dict, Optional, Tuple, Type
+from typing import Any, ClassVar, Dict, Optional, Tuple, Type, Union
 
 import numpy as np
 
 from . import _arrays, _lib
 
+__all__ = ["Layer", "Dense", "Conv2D", "MaxPool2D", "MeanPool2D"]
 
-def _integer(value, name: str) -> int:
+# One integer for both axes, or a (height, width) pair.
+Size2D = Union[int, Tuple[int, int]]
+
+
+def _integer(value: Any, name: str) -> int:
     """An int that fits the C int32_t fields (bools are refused: they are not sizes)."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be an integer, got bool")
     return _arrays.int32(value, name)
 
 
-def _pair(value, name: str) -> Tuple[int, int]:
+def _pair(value: Any, name: str) -> Tuple[int, int]:
     """(height, width) from one integer for both or a pair of integers."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
@@ -43,7 +48,7 @@ def _pair(value, name: str) -> Tuple[int, int]:
     return (number, number)
 
 
-def _stride(value, name: str) -> Tuple[int, int]:
+def _stride(value: Any, name: str) -> Tuple[int, int]:
     stride = _pair(value, name)
     # The C field reads 0 as "the default stride"; here the default is spelled out, so 0 is a mistake.
     if min(stride) < 1:
@@ -51,7 +56,7 @@ def _stride(value, name: str) -> Tuple[int, int]:
     return stride
 
 
-def _name(value, table: str, what: str) -> str:
+def _name(value: Any, table: str, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a name (str), got {type(value).__name__}")
     choices = getattr(_lib, table)
@@ -61,9 +66,16 @@ def _name(value, table: str, what: str) -> str:
 
 
 class Layer:
-    """Base class of the layer descriptions; `kind` is the library's name of the layer kind."""
+    """Base class of the layer descriptions: Dense, Conv2D, MaxPool2D and MeanPool2D.
+
+    `kind` is the library's name of the layer kind. Make the subclasses, not this class.
+    """
 
     kind: ClassVar[str] = ""
+
+    @classmethod
+    def _decode(cls, spec: _lib.LayerSpec) -> Layer:
+        raise NotImplementedError
 
     def _spec(self) -> _lib.LayerSpec:
         """The struct nerve_layer_spec for nerve_create_layers."""
@@ -73,7 +85,7 @@ class Layer:
     def _from_spec(spec: _lib.LayerSpec) -> "Layer":
         """The layer object of a struct nerve_layer_spec filled by nerve_get_layer_spec."""
         kind = _lib.lib().nerve_enum_name(_lib.ENUM_LAYER, spec.kind)
-        cls = _BY_KIND.get(None if kind is None else kind.decode("ascii"))
+        cls = _BY_KIND.get("" if kind is None else kind.decode("ascii"))
         if cls is None:
             raise ValueError(f"layer kind {spec.kind} is not known to this binding; update the nerve package")
         return cls._decode(spec)
@@ -83,7 +95,7 @@ class Layer:
         raise NotImplementedError
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class Dense(Layer):
     """A fully connected layer: every output joins every input value.
 
@@ -102,9 +114,9 @@ class Dense(Layer):
     activation: str = "sigmoid"
     kind: ClassVar[str] = "dense"
 
-    def __post_init__(self):
-        object.__setattr__(self, "units", _integer(self.units, "units"))
-        object.__setattr__(self, "activation", _name(self.activation, "ACTIVATIONS", "activation"))
+    def __init__(self, units: int, activation: str = "sigmoid") -> None:
+        object.__setattr__(self, "units", _integer(units, "units"))
+        object.__setattr__(self, "activation", _name(activation, "ACTIVATIONS", "activation"))
 
     def _spec(self) -> _lib.LayerSpec:
         return _lib.LayerSpec(
@@ -119,7 +131,7 @@ class Dense(Layer):
         return f"Dense {self.units}, {self.activation}"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class Conv2D(Layer):
     """A 2-D convolution (cross-correlation, as in PyTorch) over channel-major images.
 
@@ -148,12 +160,19 @@ class Conv2D(Layer):
     activation: str = "sigmoid"
     kind: ClassVar[str] = "conv2d"
 
-    def __post_init__(self):
-        object.__setattr__(self, "filters", _integer(self.filters, "filters"))
-        object.__setattr__(self, "kernel_size", _pair(self.kernel_size, "kernel_size"))
-        object.__setattr__(self, "stride", _stride(self.stride, "stride"))
-        object.__setattr__(self, "padding", _name(self.padding, "PADDINGS", "padding"))
-        object.__setattr__(self, "activation", _name(self.activation, "ACTIVATIONS", "activation"))
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Size2D,
+        stride: Size2D = 1,
+        padding: str = "valid",
+        activation: str = "sigmoid",
+    ) -> None:
+        object.__setattr__(self, "filters", _integer(filters, "filters"))
+        object.__setattr__(self, "kernel_size", _pair(kernel_size, "kernel_size"))
+        object.__setattr__(self, "stride", _stride(stride, "stride"))
+        object.__setattr__(self, "padding", _name(padding, "PADDINGS", "padding"))
+        object.__setattr__(self, "activation", _name(activation, "ACTIVATIONS", "activation"))
 
     def _spec(self) -> _lib.LayerSpec:
         return _lib.LayerSpec(
@@ -184,17 +203,17 @@ class Conv2D(Layer):
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class _Pool2D(Layer):
     pool_size: Tuple[int, int]
-    stride: Optional[Tuple[int, int]] = None  # None: the window's extent; kept resolved
+    stride: Tuple[int, int]  # None given: the window's extent, kept resolved
     padding: str = "valid"
 
-    def __post_init__(self):
-        pool_size = _pair(self.pool_size, "pool_size")
-        object.__setattr__(self, "pool_size", pool_size)
-        object.__setattr__(self, "stride", pool_size if self.stride is None else _stride(self.stride, "stride"))
-        object.__setattr__(self, "padding", _name(self.padding, "PADDINGS", "padding"))
+    def __init__(self, pool_size: Size2D, stride: Optional[Size2D] = None, padding: str = "valid") -> None:
+        size = _pair(pool_size, "pool_size")
+        object.__setattr__(self, "pool_size", size)
+        object.__setattr__(self, "stride", size if stride is None else _stride(stride, "stride"))
+        object.__setattr__(self, "padding", _name(padding, "PADDINGS", "padding"))
 
     def _spec(self) -> _lib.LayerSpec:
         return _lib.LayerSpec(
@@ -235,7 +254,7 @@ _POOL_PARAMETERS = """
 """
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class MaxPool2D(_Pool2D):
     __doc__ = (
         """Max pooling: each window of each channel is replaced by its largest value.
@@ -249,7 +268,7 @@ class MaxPool2D(_Pool2D):
     kind: ClassVar[str] = "max_pool2d"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class MeanPool2D(_Pool2D):
     __doc__ = (
         """Mean (average) pooling: each window of each channel is replaced by its mean.
@@ -274,8 +293,8 @@ def _step(pair: Tuple[int, int]) -> str:
 
 
 def _activation_name(code: int) -> str:
-    return _lib.lib().nerve_enum_name(_lib.ENUM_ACTIVATION, code).decode("ascii")
+    return str(_lib.lib().nerve_enum_name(_lib.ENUM_ACTIVATION, code).decode("ascii"))
 
 
 def _padding_name(code: int) -> str:
-    return _lib.lib().nerve_enum_name(_lib.ENUM_PADDING, code).decode("ascii")
+    return str(_lib.lib().nerve_enum_name(_lib.ENUM_PADDING, code).decode("ascii"))

@@ -6,31 +6,41 @@ import ctypes
 import os
 import weakref
 from ctypes import byref, c_double, c_float, c_int32, c_int64, c_size_t, c_void_p
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _arrays, _lib
 from .errors import check, error_for
 from .gradients import GradientNorms
 from .history import Epoch, History
-from .interrupt import InterruptRequest
+from .interrupt import BATCH_INTERVAL, InterruptRequest
 from .layers import Conv2D, Dense, Layer, _integer
+from ._fit_arguments import check_applicable
 from .progress import reporter
 
+__all__ = ["Network", "load"]
 
-def _name(enumeration, value):
+# What fit, predict and evaluate take as samples and targets: numpy arrays, nested lists, pandas frames.
+ArrayLike = Any
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+
+def _name(enumeration: int, value: int) -> str:
     """The library's name for `value` of a NERVE_ENUM_* enumeration."""
-    return _lib.lib().nerve_enum_name(enumeration, value).decode("ascii")
+    return str(_lib.lib().nerve_enum_name(enumeration, value).decode("ascii"))
 
 
-def _choice(value, choices, name):
+def _choice(value: Any, choices: Any, name: str) -> int:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a name (str), got {type(value).__name__}")
     if value not in choices:
         raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(map(repr, choices))}")
-    return choices[value]
+    return int(choices[value])
 
 
-def layer_activations(activations, layers):
+def layer_activations(activations: Union[str, Sequence[str]], layers: int) -> List[str]:
     """Per-layer activation names from one name (every layer), a (hidden, output) pair, or one name per layer."""
     if isinstance(activations, str):
         names = [activations] * layers
@@ -47,18 +57,19 @@ def layer_activations(activations, layers):
     return names
 
 
-def default_cost(output_activation):
+def default_cost(output_activation: Optional[str]) -> str:
     """The cost that pairs with an output activation: softmax → log-likelihood, sigmoid → cross-entropy."""
-    return {"softmax": "log_likelihood", "sigmoid": "cross_entropy"}.get(output_activation, "quadratic")
+    return {"softmax": "log_likelihood", "sigmoid": "cross_entropy"}.get(output_activation or "", "quadratic")
 
 
-def _input_shape(value) -> Tuple[int, int, int]:
+def _input_shape(value: Any) -> Tuple[int, int, int]:
     """{channels, height, width} for nerve_create_layers from an int or a (n,) or (c, h, w) tuple."""
     if isinstance(value, (tuple, list)):
         if len(value) == 1:
             return (_integer(value[0], "input_shape[0]"), 1, 1)
         if len(value) == 3:
-            return tuple(_integer(extent, f"input_shape[{axis}]") for axis, extent in enumerate(value))
+            channels, height, width = (_integer(extent, f"input_shape[{axis}]") for axis, extent in enumerate(value))
+            return (channels, height, width)
         raise ValueError(
             f"input_shape must be an int, (inputs,) or (channels, height, width), got {tuple(value)!r} "
             "(a single-channel image is (1, height, width))"
@@ -137,7 +148,7 @@ class Network:
         *,
         input_shape: Union[int, Sequence[int], None] = None,
         layers: Optional[Sequence[Layer]] = None,
-    ):
+    ) -> None:
         if layers is not None or input_shape is not None:
             if sizes is not None:
                 raise TypeError("give either sizes, or input_shape and layers, not both")
@@ -154,27 +165,33 @@ class Network:
         self.threads = _arrays.int32(threads, "threads")
 
     @staticmethod
-    def _create_dense(sizes, activations, cost, seed):
-        sizes = [_arrays.int32(size, "sizes") for size in sizes]
+    def _create_dense(
+        given_sizes: Sequence[int], activations: Union[str, Sequence[str]], cost: Optional[str], seed: int
+    ) -> c_void_p:
+        if isinstance(given_sizes, (str, bytes)) or not hasattr(given_sizes, "__iter__"):
+            raise TypeError(f"sizes must be a sequence of ints, got {type(given_sizes).__name__}")
+        sizes = [_arrays.int32(size, "sizes") for size in given_sizes]
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
         if min(sizes) < 1:
             raise ValueError(f"sizes must be positive, got {sizes}")
         names = layer_activations(activations, len(sizes) - 1)
         cost_code = _choice(default_cost(names[-1]) if cost is None else cost, _lib.COSTS, "cost")
-        seed = _arrays.uint64(seed, "seed")
+        c_seed = _arrays.uint64(seed, "seed")
         c_sizes = (c_int32 * len(sizes))(*sizes)
         c_activations = (c_int32 * len(names))(*(_lib.ACTIVATIONS[name] for name in names))
         handle = c_void_p()
-        check(_lib.lib().nerve_create(byref(handle), c_sizes, len(sizes), c_activations, cost_code, seed))
+        check(_lib.lib().nerve_create(byref(handle), c_sizes, len(sizes), c_activations, cost_code, c_seed))
         return handle
 
     @staticmethod
-    def _create_layers(input_shape, layers, cost, seed):
+    def _create_layers(
+        input_shape: Union[int, Sequence[int]], given_layers: Sequence[Layer], cost: Optional[str], seed: int
+    ) -> c_void_p:
         shape = _input_shape(input_shape)
-        if isinstance(layers, Layer):
+        if isinstance(given_layers, Layer):
             raise TypeError("layers must be a sequence of layers; wrap a single one in a list")
-        layers = list(layers)
+        layers = list(given_layers)
         for index, layer in enumerate(layers):
             if not isinstance(layer, Layer):
                 raise TypeError(
@@ -182,7 +199,7 @@ class Network:
                 )
         output_activation = getattr(layers[-1], "activation", None) if layers else None
         cost_code = _choice(default_cost(output_activation) if cost is None else cost, _lib.COSTS, "cost")
-        seed = _arrays.uint64(seed, "seed")
+        c_seed = _arrays.uint64(seed, "seed")
         specs = (_lib.LayerSpec * len(layers))(*(layer._spec() for layer in layers))
         handle = c_void_p()
         check(
@@ -193,18 +210,18 @@ class Network:
                 len(layers),
                 ctypes.sizeof(_lib.LayerSpec),
                 cost_code,
-                seed,
+                c_seed,
             )
         )
         return handle
 
-    def _adopt(self, handle):
+    def _adopt(self, handle: c_void_p) -> None:
         self._handle = handle
         self._finalizer = weakref.finalize(self, _lib.lib().nerve_free, handle.value)
-        self.history = None
+        self.history: Optional[History] = None
 
     @classmethod
-    def _from_handle(cls, handle):
+    def _from_handle(cls, handle: c_void_p) -> Network:
         net = cls.__new__(cls)
         net._adopt(handle)
         return net
@@ -212,17 +229,19 @@ class Network:
     # ----------------------------------------------------------------------------------------------- structure
 
     @property
-    def input_size(self):
-        return _lib.lib().nerve_input_size(self._handle)
+    def input_size(self) -> int:
+        """int : Values per sample going in: the product of `input_shape`."""
+        return int(_lib.lib().nerve_input_size(self._handle))
 
     @property
-    def output_size(self):
-        return _lib.lib().nerve_output_size(self._handle)
+    def output_size(self) -> int:
+        """int : Values per sample coming out: the columns of predict's result."""
+        return int(_lib.lib().nerve_output_size(self._handle))
 
     @property
-    def layer_count(self):
+    def layer_count(self) -> int:
         """int : Number of layers, pooling layers included: len(layers), or len(sizes) - 1."""
-        return _lib.lib().nerve_layer_count(self._handle)
+        return int(_lib.lib().nerve_layer_count(self._handle))
 
     @property
     def input_shape(self) -> Tuple[int, ...]:
@@ -261,7 +280,7 @@ class Network:
         headings = ("Layer", "Output shape", "Parameters")
         widths = [max(len(row[column]) for row in [headings, *rows]) for column in range(3)]
 
-        def line(row):
+        def line(row: Tuple[str, ...]) -> str:
             return f"{row[0]:<{widths[0]}}   {row[1]:<{widths[1]}}   {row[2]:>{widths[2]}}".rstrip()
 
         rule = "=" * len(line(tuple("x" * width for width in widths)))
@@ -277,49 +296,51 @@ class Network:
         )
 
     @property
-    def threads(self):
+    def threads(self) -> int:
         """int : How many threads predict, evaluate and fit may use (1 .. 256; a new network has 1).
 
         Results do not depend on it: a prediction, an evaluation or the weights that training produces are
         bit-identical for any thread count. Setting it takes effect for calls that start afterwards; a value
         out of range raises NerveValueError.
         """
-        return _lib.lib().nerve_threads(self._handle)
+        return int(_lib.lib().nerve_threads(self._handle))
 
     @threads.setter
-    def threads(self, count):
+    def threads(self, count: int) -> None:
         check(_lib.lib().nerve_set_threads(self._handle, _arrays.int32(count, "threads")))
 
     @property
-    def cost(self):
+    def cost(self) -> str:
+        """str : The cost function's name: "quadratic", "cross_entropy" or "log_likelihood"."""
         return _name(_lib.ENUM_COST, _lib.lib().nerve_cost(self._handle))
 
-    def _layer_info(self, layer):
+    def _layer_info(self, layer: int) -> Tuple[int, int, int]:
         inputs, outputs, activation = c_int32(), c_int32(), c_int32()
         check(_lib.lib().nerve_layer_info(self._handle, layer, byref(inputs), byref(outputs), byref(activation)))
         return inputs.value, outputs.value, activation.value
 
-    def _layer_shape(self, layer):
+    def _layer_shape(self, layer: int) -> Tuple[int, Tuple[int, ...], Tuple[int, ...]]:
         """(kind code, input shape, output shape) of a layer, shapes as (channels, height, width)."""
         kind, inputs, outputs = c_int32(), (c_int32 * 3)(), (c_int32 * 3)()
         check(_lib.lib().nerve_layer_shape(self._handle, layer, byref(kind), inputs, outputs))
         return kind.value, tuple(inputs), tuple(outputs)
 
-    def _layer_spec(self, layer):
+    def _layer_spec(self, layer: int) -> _lib.LayerSpec:
         spec = _lib.LayerSpec()
         check(_lib.lib().nerve_get_layer_spec(self._handle, layer, byref(spec), ctypes.sizeof(spec)))
         return spec
 
-    def _parameter_counts(self, layer):
+    def _parameter_counts(self, layer: int) -> Tuple[int, int]:
         weights, biases = c_int64(), c_int64()
         check(_lib.lib().nerve_layer_parameter_count(self._handle, layer, byref(weights), byref(biases)))
         return weights.value, biases.value
 
-    def _parameter_shapes(self, layer):
+    def _parameter_shapes(self, layer: int) -> Tuple[Tuple[int, ...], Tuple[int]]:
         """The shapes get_layer gives a layer's weights and biases, sized by nerve_layer_parameter_count."""
         weights, biases = self._parameter_counts(layer)
         spec = self._layer_spec(layer)
         kind = _name(_lib.ENUM_LAYER, spec.kind)
+        shape: Tuple[int, ...]
         if kind == Conv2D.kind:
             channels = self._layer_shape(layer)[1][0]
             shape = (spec.units, channels, spec.window_height, spec.window_width)
@@ -331,16 +352,18 @@ class Network:
             raise RuntimeError(f"layer {layer} has {weights} weights, which do not fill shape {shape}")
         return shape, (biases,)
 
-    def _samples(self, X, Y, name="X", target_name="Y"):
+    def _samples(
+        self, X: ArrayLike, Y: ArrayLike, name: str = "X", target_name: str = "Y"
+    ) -> Tuple[_arrays.FloatArray, _arrays.FloatArray]:
         """X and Y as the library takes them: float32 rows of inputs and of targets, checked against each other."""
         x = self._inputs(X, name=name)
-        return x, _arrays.targets(Y, x.shape[0], self.output_size, name=target_name)
+        return x, _arrays.targets(Y, x.shape[0], self.output_size, name=target_name, samples_name=name)
 
-    def _inputs(self, X, name, allow_empty=False):
+    def _inputs(self, X: ArrayLike, name: str, allow_empty: bool = False) -> _arrays.FloatArray:
         """X as float32 rows of input_size values, from (n, input_size) or (n, *input_shape)."""
         return _arrays.images(X, self.input_shape, name=name, allow_empty=allow_empty)
 
-    def _layer_index(self, layer):
+    def _layer_index(self, layer: int) -> int:
         count = self.layer_count
         index = _arrays.int32(layer, "layer")
         if index < 0:
@@ -350,17 +373,17 @@ class Network:
         return index
 
     @property
-    def sizes(self):
+    def sizes(self) -> List[int]:
         """list of int : Values per sample: the inputs, then each layer's outputs (flattened for images)."""
         infos = [self._layer_info(layer) for layer in range(self.layer_count)]
         return [infos[0][0]] + [outputs for _, outputs, _ in infos]
 
     @property
-    def activations(self):
-        """list : Each layer's activation name; None for pooling layers, which have none."""
+    def activations(self) -> List[Optional[str]]:
+        """list of str or None : Each layer's activation name; None for pooling layers, which have none."""
         return [getattr(layer, "activation", None) for layer in self.layers]
 
-    def get_layer(self, layer):
+    def get_layer(self, layer: int) -> Tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         """A layer's weights and biases as new float32 arrays.
 
         Parameters
@@ -376,6 +399,11 @@ class Network:
             shape (0,).
         biases : ndarray
             One per output (Dense) or per filter (Conv2D); empty, shape (0,), for pooling.
+
+        Raises
+        ------
+        TypeError, IndexError
+            If `layer` is not an integer, or not the index of a layer.
         """
         index = self._layer_index(layer)
         weight_shape, bias_shape = self._parameter_shapes(index)
@@ -388,7 +416,7 @@ class Network:
         )
         return weights, biases
 
-    def set_layer(self, layer, weights=None, biases=None):
+    def set_layer(self, layer: int, weights: Optional[ArrayLike] = None, biases: Optional[ArrayLike] = None) -> None:
         """Replaces a layer's weights and/or biases, in the shapes get_layer gives; None keeps the current ones.
 
         Parameters
@@ -399,6 +427,13 @@ class Network:
             Dense: (outputs, inputs). Conv2D: (filters, channels, kernel height, kernel width).
         biases : array_like, optional
             One per output or filter.
+
+        Raises
+        ------
+        TypeError, ValueError, IndexError
+            For a layer index out of range, arrays of the wrong shape, or NaN or infinite values.
+        NerveBusyError
+            While the network is being trained.
 
         Notes
         -----
@@ -428,23 +463,37 @@ class Network:
         )
 
     @property
-    def weights(self):
+    def weights(self) -> List[npt.NDArray[np.float32]]:
         """list of ndarray : Each layer's weights as get_layer gives them (empty for pooling layers)."""
         return [self.get_layer(layer)[0] for layer in range(self.layer_count)]
 
     @property
-    def biases(self):
+    def biases(self) -> List[npt.NDArray[np.float32]]:
         """list of ndarray : Each layer's biases as get_layer gives them (empty for pooling layers)."""
         return [self.get_layer(layer)[1] for layer in range(self.layer_count)]
 
-    def reinit(self, init="auto", seed=0):
-        """Draws every weight and bias again: init is auto, normalized, large or he."""
+    def reinit(self, init: str = "auto", seed: int = 0) -> None:
+        """Draws every weight and bias again.
+
+        Parameters
+        ----------
+        init : {"auto", "normalized", "large", "he"}, default "auto"
+            normalized: N(0, 1/√fan-in) weights; large: N(0, 1); he: N(0, √(2/fan-in)); auto: he before ReLU
+            layers, normalized elsewhere. Biases are drawn from N(0, 1).
+        seed : int, default 0
+            Seeds the draw.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For an unknown init name or a seed that is not an integer from 0 to 2**64 - 1.
+        """
         code = _choice(init, _lib.INITS, "init")
         check(_lib.lib().nerve_reinit(self._handle, code, _arrays.uint64(seed, "seed")))
 
     # ------------------------------------------------------------------------------- parameters and gradients
 
-    def get_parameters(self):
+    def get_parameters(self) -> npt.NDArray[np.float32]:
         """Every weight and bias as one new float32 array of `parameter_count` values.
 
         Returns
@@ -457,7 +506,7 @@ class Network:
         check(_lib.lib().nerve_get_parameters(self._handle, _arrays.pointer(values), values.size))
         return values
 
-    def set_parameters(self, values):
+    def set_parameters(self, values: ArrayLike) -> None:
         """Replaces every weight and bias at once, in the layout get_parameters gives.
 
         Parameters
@@ -481,7 +530,9 @@ class Network:
         array = _arrays._as_finite_float32(array, "values")
         check(_lib.lib().nerve_set_parameters(self._handle, _arrays.pointer(array), array.size))
 
-    def cost_gradient(self, X, Y, l2=0.0, l1=0.0):
+    def cost_gradient(
+        self, X: ArrayLike, Y: ArrayLike, l2: float = 0.0, l1: float = 0.0
+    ) -> Tuple[float, npt.NDArray[np.float32]]:
         """The mean cost over the samples and its gradient with respect to every parameter, by backpropagation.
 
         Parameters
@@ -500,6 +551,13 @@ class Network:
             The mean cost, summed in double precision.
         gradient : ndarray of float32, shape (parameter_count,)
             ∂cost/∂p for every parameter p, in the layout of get_parameters.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For samples or targets of the wrong type, shape or values (see fit).
+        NerveValueError
+            For negative or non-finite l2 or l1.
 
         Notes
         -----
@@ -524,7 +582,7 @@ class Network:
         )
         return float(cost.value), gradient
 
-    def gradient_norms(self, X, Y):
+    def gradient_norms(self, X: ArrayLike, Y: ArrayLike) -> GradientNorms:
         """The Euclidean norm of each layer's weight and bias gradient, without regularisation.
 
         The bias gradient of a layer is its mean error δ, whose norm the notes take as the layer's speed of
@@ -541,6 +599,11 @@ class Network:
         GradientNorms
             A named pair (weights, biases) of float64 arrays with one value per layer, input side first; pooling
             layers get 0.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For samples or targets of the wrong type, shape or values (see fit).
         """
         x, y = self._samples(X, Y)
         count = self.layer_count
@@ -563,31 +626,31 @@ class Network:
 
     def fit(
         self,
-        X,
-        Y,
-        epochs=10,
-        batch_size=10,
-        learning_rate=None,
-        momentum=0.0,
-        l2=0.0,
-        l1=0.0,
-        dropout=0.0,
-        optimizer="sgd",
-        validation_data=None,
-        early_stopping=0,
-        lr_decay=0.0,
-        lr_patience=None,
-        lr_min=0.0,
-        shuffle=True,
-        monitor="running",
-        adam_beta1=None,
-        adam_beta2=None,
-        adam_epsilon=None,
-        progress=False,
-        callback=None,
-        threads=None,
-        comm=None,
-    ):
+        X: ArrayLike,
+        Y: ArrayLike,
+        epochs: int = 10,
+        batch_size: int = 10,
+        learning_rate: Optional[float] = None,
+        momentum: float = 0.0,
+        l2: float = 0.0,
+        l1: float = 0.0,
+        dropout: float = 0.0,
+        optimizer: str = "sgd",
+        validation_data: Optional[Tuple[ArrayLike, ArrayLike]] = None,
+        early_stopping: int = 0,
+        lr_decay: float = 0.0,
+        lr_patience: Optional[int] = None,
+        lr_min: float = 0.0,
+        shuffle: bool = True,
+        monitor: str = "running",
+        adam_beta1: Optional[float] = None,
+        adam_beta2: Optional[float] = None,
+        adam_epsilon: Optional[float] = None,
+        progress: Union[bool, str] = False,
+        callback: Optional[Callable[[Epoch], Any]] = None,
+        threads: Optional[int] = None,
+        comm: Any = None,
+    ) -> History:
         """Trains the network; it keeps the trained weights.
 
         Parameters
@@ -597,17 +660,19 @@ class Network:
         Y : array_like of shape (n, outputs) or (n,)
             Targets: one row per sample (one-hot rows for classification), or integer class labels.
         epochs : int, default 10
+            The most epochs to train (callback, early stopping or lr_min may end training sooner).
         batch_size : int, default 10
             Samples per mini-batch: 1 is stochastic gradient descent, n or more full-batch gradient descent.
         learning_rate : float, optional
             0.1 for SGD and 0.001 for Adam by default.
         momentum : float, default 0.0
-            SGD momentum coefficient, in [0, 1).
+            SGD momentum coefficient, in [0, 1). SGD only: a non-zero value raises ValueError with "adam".
         l2, l1 : float, default 0.0
             λ of L2 weight decay and of L1 regularisation, scaled by λ/n; biases are not regularised.
         dropout : float, default 0.0
             Probability in [0, 1) of dropping each hidden unit.
         optimizer : {"sgd", "adam"}, default "sgd"
+            Plain (momentum) stochastic gradient descent, or Adam.
         validation_data : tuple (X_val, Y_val), optional
             Shaped as X and Y; evaluated after every epoch; needed by early_stopping and the learning-rate
             schedule.
@@ -616,20 +681,22 @@ class Network:
             weights are restored; 0 turns it off.
         lr_decay : float, default 0.0
             Divide the learning rate by this factor (> 1) when the validation cost has not improved for
-            lr_patience epochs; 0 turns it off.
+            lr_patience epochs; 0 turns it off. Needs validation_data.
         lr_patience : int, optional
-            5 by default.
+            5 by default. Only with lr_decay.
         lr_min : float, default 0.0
-            End training once the learning rate falls below this.
+            End training once the learning rate falls below this. Only with lr_decay.
         shuffle : bool, default True
             Reshuffle the samples every epoch.
         monitor : {"none", "running", "full"}, default "running"
             How training cost and accuracy are measured: not at all, averaged over the epoch's mini-batches
             (free), or by a pass over X after each epoch.
         adam_beta1, adam_beta2, adam_epsilon : float, optional
-            Adam's coefficients; 0.9, 0.999 and 1e-8 by default.
-        progress : bool or "plain", default False
-            True shows a tqdm bar (plain lines without tqdm); "plain" prints a line per epoch.
+            Adam's coefficients; 0.9, 0.999 and 1e-8 by default. Adam only: raise ValueError with "sgd".
+        progress : bool or {"tqdm", "plain", "plot"}, default False
+            True shows a tqdm bar that moves with the mini-batches (plain lines without tqdm); "plain" prints a
+            line per epoch; "plot" draws cost and accuracy curves in a notebook, redrawn after every epoch
+            (needs IPython and matplotlib).
         callback : callable, optional
             Called with an Epoch after every epoch; a true return stops training.
         threads : int, optional
@@ -651,19 +718,51 @@ class Network:
         History
             One entry per completed epoch; also kept as `self.history`.
 
+        Raises
+        ------
+        TypeError
+            For an argument of the wrong type (``shuffle="no"``, ``epochs=2.5``, a callback that is not callable),
+            named in the message.
+        ValueError
+            For wrong shapes or values of X, Y and validation_data (pandas NA included), unknown names, and
+            arguments that do not apply: momentum with Adam, adam_* with SGD, early_stopping or lr_decay
+            without validation_data, lr_patience or lr_min without lr_decay.
+        NerveError
+            The library's refusal of an option (NerveValueError: a learning rate ≤ 0, dropout outside [0, 1),
+            ...), NerveDivergedError when the weights become NaN or infinite, NerveBusyError while another
+            call trains the network.
+        KeyboardInterrupt
+            After Ctrl-C, once the current mini-batch has finished.
+
         Notes
         -----
-        Ctrl-C stops training after the current epoch and raises KeyboardInterrupt; `self.history` then holds
-        the epochs that completed.
+        Ctrl-C (the stop button of a notebook) stops training once the current mini-batch has finished and
+        raises KeyboardInterrupt; `self.history` then holds the epochs that completed (the interrupted one is
+        not reported) and the network the weights after the last mini-batch, or with early_stopping those of
+        the best epoch. Under `comm`, every rank stops after the epoch.
         """
         x, y = self._samples(X, Y)
         eval_x = eval_y = None
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError("validation_data must be a pair (X_val, Y_val)")
-            eval_x, eval_y = self._samples(*validation_data, name="validation X", target_name="validation Y")
+            eval_x, eval_y = self._samples(
+                validation_data[0], validation_data[1], name="validation X", target_name="validation Y"
+            )
         if callback is not None and not callable(callback):
             raise TypeError("callback must be callable")
+        check_applicable(
+            optimizer=optimizer,
+            momentum=momentum,
+            adam_options={"adam_beta1": adam_beta1, "adam_beta2": adam_beta2, "adam_epsilon": adam_epsilon},
+            validation_data=validation_data,
+            early_stopping=early_stopping,
+            lr_decay=lr_decay,
+            lr_patience=lr_patience,
+            lr_min=lr_min,
+            shuffle=shuffle,
+            progress=progress,
+        )
 
         options = _lib.default_train_options()
         options.epochs = _arrays.int32(epochs, "epochs")
@@ -703,18 +802,21 @@ class Network:
             coordinator.configure(options)
 
         history = History()
-        shown = reporter(progress if coordinator is None or coordinator.shows_progress else False, options.epochs)
-        raised = []  # an exception from the callback, re-raised once the C call is over
+        steps = options.steps_per_epoch or -(-x.shape[0] // options.batch_size)
+        shown = reporter(
+            progress if coordinator is None or coordinator.shows_progress else False, options.epochs, steps
+        )
+        raised: List[BaseException] = []  # an exception from the callback, re-raised once the C call is over
 
         with InterruptRequest() as interrupt:
 
-            def on_epoch(report, _user_data):
+            def on_epoch(report: Any, _user_data: Any) -> int:
                 try:
                     epoch = Epoch.from_report(report.contents)
                     history.append(epoch)
                     self.history = history  # from the first epoch on, so a failed call leaves the old one
                     shown.update(epoch)
-                    stop = bool(callback is not None and callback(epoch)) or interrupt.requested
+                    stop = bool(callback is not None and callback(epoch)) or interrupt.requested or bool(raised)
                 except BaseException as error:  # ctypes would print and drop it, KeyboardInterrupt included
                     raised.append(error)
                     stop = True
@@ -727,7 +829,18 @@ class Network:
                         stop = True
                 return 1 if stop else 0
 
+            def on_batch(step: Any, _user_data: Any) -> int:
+                # Running Python code here is what lets a pending SIGINT reach its handler during the C call.
+                try:
+                    shown.batch(step.contents.epoch, step.contents.step)
+                except BaseException as error:
+                    raised.append(error)
+                # Data-parallel ranks stop together, after an epoch (see on_epoch).
+                return 1 if coordinator is None and (raised or interrupt.requested) else 0
+
             options.progress = _lib.PROGRESS_FN(on_epoch)
+            options.batch_progress = _lib.BATCH_FN(on_batch)
+            options.batch_interval = BATCH_INTERVAL
             try:
                 status = _lib.lib().nerve_train(
                     self._handle,
@@ -742,8 +855,9 @@ class Network:
                 failure = None if status >= 0 else error_for(status)
             finally:
                 shown.close()
-        if coordinator is not None and coordinator.raised() is not None:
-            raise coordinator.raised()  # from inside a hook, which could only make training abort
+        hook_error = None if coordinator is None else coordinator.raised()
+        if hook_error is not None:
+            raise hook_error  # from inside a hook, which could only make training abort
         history.stopped = status == _lib.STOPPED
         if failure is None:
             self.history = history
@@ -757,11 +871,24 @@ class Network:
 
     # ----------------------------------------------------------------------------------------------- inference
 
-    def predict(self, X):
-        """The network's outputs for X as an (n, outputs) float32 array.
+    def predict(self, X: ArrayLike) -> npt.NDArray[np.float32]:
+        """The network's outputs for each sample; a sample's outputs are bit-identical whatever else is in X.
 
-        X holds n samples as rows of `input_size` values or, for an image input, as an (n, channels, height,
-        width) array. A sample's outputs are bit-identical whatever else is in the batch.
+        Parameters
+        ----------
+        X : array_like of shape (n, inputs) or (n, channels, height, width)
+            n samples as rows of `input_size` values or, for an image input, as images of `input_shape`; any
+            real dtype, a numpy array, nested lists or a pandas DataFrame (nullable dtypes included).
+
+        Returns
+        -------
+        ndarray of float32, shape (n, outputs)
+            One row of outputs per sample.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For X of the wrong type or shape, or holding NaN, infinite or missing values.
         """
         x = self._inputs(X, name="X", allow_empty=True)
         outputs = np.empty((x.shape[0], self.output_size), dtype=np.float32)
@@ -773,12 +900,47 @@ class Network:
             )
         return outputs
 
-    def predict_classes(self, X):
-        """The index of the largest output for each sample."""
-        return np.argmax(self.predict(X), axis=1)
+    def predict_classes(self, X: ArrayLike) -> npt.NDArray[np.intp]:
+        """The index of the largest output for each sample.
 
-    def evaluate(self, X, Y):
-        """{"cost": ..., "accuracy": ...} on X and Y (as for fit); the cost excludes regularisation."""
+        Parameters
+        ----------
+        X : array_like
+            Samples, as predict takes them.
+
+        Returns
+        -------
+        ndarray of intp, shape (n,)
+            The class each sample is given: the argmax of its outputs.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As predict.
+        """
+        classes: npt.NDArray[np.intp] = np.argmax(self.predict(X), axis=1)
+        return classes
+
+    def evaluate(self, X: ArrayLike, Y: ArrayLike) -> Dict[str, float]:
+        """The mean cost and the accuracy of the network on samples and their targets.
+
+        Parameters
+        ----------
+        X : array_like
+            Samples, as fit takes them.
+        Y : array_like
+            Targets, as fit takes them: one-hot rows or integer labels (a 1-D array or a one-column frame).
+
+        Returns
+        -------
+        dict
+            {"cost": float, "accuracy": float}; the cost excludes regularisation.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For samples or targets of the wrong type, shape or values.
+        """
         x, y = self._samples(X, Y)
         cost, accuracy = c_float(), c_float()
         check(
@@ -790,34 +952,69 @@ class Network:
 
     # --------------------------------------------------------------------------------------------- persistence
 
-    def save(self, path):
-        """Writes the model file (atomically: a failure leaves any previous file as it was)."""
+    def save(self, path: PathLike) -> None:
+        """Writes the model file, atomically: a failure leaves any previous file as it was.
+
+        Parameters
+        ----------
+        path : str, bytes or os.PathLike
+            The file to write; nerve.load reads it back.
+
+        Raises
+        ------
+        NerveIOError
+            If the file cannot be written (an OSError).
+        """
         check(_lib.lib().nerve_save(self._handle, _file_name(path)))
 
-    def to_bytes(self):
-        """The model file's content as bytes."""
+    def to_bytes(self) -> bytes:
+        """The model file's content as bytes.
+
+        Returns
+        -------
+        bytes
+            What save would write; Network.from_bytes reads it back.
+        """
         size = c_size_t()
         check(_lib.lib().nerve_serialized_size(self._handle, byref(size)))
         buffer = ctypes.create_string_buffer(size.value)
         written = c_size_t()
         check(_lib.lib().nerve_save_to_memory(self._handle, buffer, size.value, byref(written)))
-        return buffer.raw[: written.value]
+        return bytes(buffer.raw[: written.value])
 
     @classmethod
-    def from_bytes(cls, data):
-        """A network from the bytes of a model file (as to_bytes gives)."""
+    def from_bytes(cls, data: Union[bytes, bytearray, memoryview]) -> Network:
+        """A network from the bytes of a model file (as to_bytes gives).
+
+        Parameters
+        ----------
+        data : bytes, bytearray or memoryview
+            A model file's content.
+
+        Returns
+        -------
+        Network
+            The model, with one thread.
+
+        Raises
+        ------
+        TypeError
+            If data is not bytes-like.
+        NerveFormatError
+            If it is not a whole, intact model.
+        """
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"expected bytes, got {type(data).__name__}")
-        data = bytes(data)
+            raise TypeError(f"data must be bytes, got {type(data).__name__}")
+        content = bytes(data)
         handle = c_void_p()
-        check(_lib.lib().nerve_load_from_memory(data, len(data), byref(handle)))
+        check(_lib.lib().nerve_load_from_memory(content, len(content), byref(handle)))
         return cls._from_handle(handle)
 
-    def __getstate__(self):
+    def __getstate__(self) -> Dict[str, Any]:
         history = None if self.history is None else (dict(self.history), self.history.stopped)
         return {"model": self.to_bytes(), "history": history, "threads": self.threads}
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Dict[str, Any]) -> None:
         handle = c_void_p()
         model = state["model"]
         check(_lib.lib().nerve_load_from_memory(model, len(model), byref(handle)))
@@ -826,31 +1023,31 @@ class Network:
         if state.get("history") is not None:
             self.history = History(*state["history"])
 
-    def _clone(self):
+    def _clone(self) -> Network:
         """An independent network with these layers, weights, generator state and thread count (nerve_clone)."""
         handle = c_void_p()
         check(_lib.lib().nerve_clone(self._handle, byref(handle)))
         return type(self)._from_handle(handle)
 
-    def __copy__(self):
+    def __copy__(self) -> Network:
         twin = self._clone()
         twin.history = self.history
         return twin
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Network:
         twin = self._clone()
         if self.history is not None:
             twin.history = History(dict(self.history), self.history.stopped)
         return twin
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         layers = self.layers
         if len(self.input_shape) == 1 and all(isinstance(layer, Dense) for layer in layers):
             return f"Network({self.sizes}, activations={self.activations}, cost={self.cost!r})"
         return f"Network(input_shape={self.input_shape}, layers={layers}, cost={self.cost!r})"
 
 
-def _file_name(path):
+def _file_name(path: PathLike) -> bytes:
     """A str, bytes or os.PathLike path as the bytes the system uses (str in the file system encoding).
     A NUL cannot be part of a file name and C would end the name there, so it is refused, as open() does."""
     name = os.fsencode(os.fspath(path))
@@ -859,8 +1056,26 @@ def _file_name(path):
     return name
 
 
-def load(path):
-    """Loads a network saved with Network.save (or nerve_save from C)."""
+def load(path: PathLike) -> Network:
+    """Loads a network saved with Network.save (or nerve_save from C).
+
+    Parameters
+    ----------
+    path : str, bytes or os.PathLike
+        The model file.
+
+    Returns
+    -------
+    Network
+        The model, with one thread.
+
+    Raises
+    ------
+    NerveIOError
+        If the file cannot be read (an OSError).
+    NerveFormatError
+        If it is not a whole, intact model (a ValueError).
+    """
     handle = c_void_p()
     check(_lib.lib().nerve_load(_file_name(path), byref(handle)))
     return Network._from_handle(handle)

@@ -8,19 +8,42 @@
 The weight layout is the one Nerve uses (w[j][k] joins input k to output j), so import is a copy.
 """
 
+from __future__ import annotations
+
 import json
 import os
+from typing import IO, Any, Dict, Union
 
 import numpy as np
 
 from .network import Network
 
+__all__ = ["from_dict", "loads", "load", "to_dict", "dumps", "save"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
 _COSTS = {"CrossEntropyCost": "cross_entropy", "QuadraticCost": "quadratic"}
 _COST_CLASSES = {name: cls for cls, name in _COSTS.items()}
 
 
-def from_dict(model):
-    """A sigmoid Network with the sizes, weights, biases and cost of a network2 model dictionary."""
+def from_dict(model: Dict[str, Any]) -> Network:
+    """A sigmoid Network with the sizes, weights, biases and cost of a network2 model dictionary.
+
+    Parameters
+    ----------
+    model : dict
+        "sizes", "weights", "biases" and "cost" as network2.py saves them.
+
+    Returns
+    -------
+    Network
+        Sigmoid layers holding the model's weights and biases.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the dictionary is not a network2 model or its arrays do not match its sizes.
+    """
     if not isinstance(model, dict):
         raise TypeError(f"a network2 model is a JSON object, got {type(model).__name__}")
     missing = [key for key in ("sizes", "weights", "biases", "cost") if key not in model]
@@ -56,21 +79,71 @@ def from_dict(model):
     return net
 
 
-def loads(text):
-    """A Network from network2 JSON text."""
+def loads(text: Union[str, bytes]) -> Network:
+    """A Network from network2 JSON text.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The JSON of a network2 model.
+
+    Returns
+    -------
+    Network
+        As from_dict gives it.
+
+    Raises
+    ------
+    ValueError
+        If the text is not JSON (json.JSONDecodeError) or not a network2 model.
+    """
     return from_dict(json.loads(text))
 
 
-def load(source):
-    """A Network from a network2 JSON file: a path or an open text file."""
-    if hasattr(source, "read"):
+def load(source: Union[PathLike, IO[str]]) -> Network:
+    """A Network from a network2 JSON file.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or file object
+        A path, or a text file open for reading.
+
+    Returns
+    -------
+    Network
+        As from_dict gives it.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read.
+    ValueError
+        If it does not hold a network2 model.
+    """
+    if not isinstance(source, (str, os.PathLike)):
         return loads(source.read())
     with open(os.fspath(source), encoding="utf-8") as file:
         return loads(file.read())
 
 
-def to_dict(net):
-    """The network2 model dictionary of a sigmoid network (whose cost is then quadratic or cross-entropy)."""
+def to_dict(net: Network) -> Dict[str, Any]:
+    """The network2 model dictionary of a dense sigmoid network.
+
+    Parameters
+    ----------
+    net : Network
+        Dense layers, sigmoid throughout, with the quadratic or cross-entropy cost.
+
+    Returns
+    -------
+    dict
+        "sizes", "weights", "biases" and "cost" as network2.py saves them.
+
+    Raises
+    ------
+    ValueError
+        For a network network2.py cannot describe.
+    """
     kinds = [layer.kind for layer in net.layers]
     if set(kinds) != {"dense"}:
         raise ValueError(f"network2 models have dense layers only; this network has {kinds}")
@@ -85,11 +158,43 @@ def to_dict(net):
     }
 
 
-def dumps(net):
+def dumps(net: Network) -> str:
+    """A network's network2 JSON text.
+
+    Parameters
+    ----------
+    net : Network
+        As to_dict takes it.
+
+    Returns
+    -------
+    str
+        The JSON of to_dict(net).
+
+    Raises
+    ------
+    ValueError
+        For a network network2.py cannot describe.
+    """
     return json.dumps(to_dict(net))
 
 
-def save(net, path):
-    """Writes a network in network2's JSON format, readable by network2.load."""
+def save(net: Network, path: PathLike) -> None:
+    """Writes a network in network2's JSON format, readable by network2.load.
+
+    Parameters
+    ----------
+    net : Network
+        As to_dict takes it.
+    path : str or os.PathLike
+        The file to write.
+
+    Raises
+    ------
+    ValueError
+        For a network network2.py cannot describe.
+    OSError
+        If the file cannot be written.
+    """
     with open(os.fspath(path), "w", encoding="utf-8") as file:
         json.dump(to_dict(net), file)

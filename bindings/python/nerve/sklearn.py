@@ -8,7 +8,7 @@ feature, and work in pipelines, grid searches and cross-validation. Differences 
 - "lbfgs" runs scipy's L-BFGS-B on the full-batch cost and gradient that Nerve computes
   (Network.cost_gradient), on scikit-learn's objective: the mean loss plus alpha/(2n)·‖W‖², the regressor's
   loss averaged over its outputs as scikit-learn's is. The network computes in float32, so iteration counts
-  differ a little from scikit-learn's float64 runs. It has no partial_fit and keeps no loss_curve_, as in
+  differ a little from scikit-learn's float64 runs. It has no partial_fit and keeps no ``loss_curve_``, as in
   scikit-learn.
 - alpha is scikit-learn's L2 penalty (alpha/(2·batch)·‖W‖² per mini-batch, alpha/(2n)·‖W‖² for lbfgs); it is
   passed to Nerve as the equivalent λ of its λ/n weight decay.
@@ -20,21 +20,31 @@ feature, and work in pipelines, grid searches and cross-validation. Differences 
   the values (None is 1, -1 all processors). Results do not depend on it.
 """
 
+from __future__ import annotations
+
 import numbers
+import types
 import warnings
+from numbers import Integral, Real
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _arrays, _lib
+from .history import Epoch
 from .network import Network
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
 
 # scikit-learn's activation names, and Nerve's own for those who prefer them.
 _ACTIVATIONS = {
@@ -100,43 +110,71 @@ _PARAMETERS = """
 """
 
 
-def _require(condition, message):
-    if not condition:
-        raise ValueError(message)
+def _invalid(name: str, estimator: object, expected: str, value: object) -> InvalidParameterError:
+    """scikit-learn's own error, in its words, for the checks its constraints cannot express."""
+    return InvalidParameterError(
+        f"The {name!r} parameter of {type(estimator).__name__} must be {expected}. Got {value!r} instead."
+    )
 
 
-class _NerveMLP(BaseEstimator):
+class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no type information
     """Parameters, validation and the training loop shared by the classifier and the regressor."""
 
-    _output_activation = None  # set by subclasses
-    _cost = None
+    _output_activation: str = ""  # set by subclasses
+    _cost: str = ""
+
+    # Checked by scikit-learn's own machinery at fit, so messages read as scikit-learn's do.
+    _parameter_constraints: Dict[str, List[Any]] = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "solver": [StrOptions(set(_SOLVERS))],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "n_jobs": [None, Interval(Integral, None, -1, closed="right"), Interval(Integral, 1, None, closed="left")],
+    }
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate_init=0.001,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        dropout=0.0,
-        n_jobs=None,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: Any = "auto",
+        learning_rate_init: float = 0.001,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int = 10,
+        max_fun: int = 15000,
+        dropout: float = 0.0,
+        n_jobs: Optional[int] = None,
+    ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -162,77 +200,61 @@ class _NerveMLP(BaseEstimator):
 
     # ------------------------------------------------------------------------------------------- validation
 
-    def _hidden_sizes(self):
+    def _hidden_sizes(self) -> List[int]:
         sizes = self.hidden_layer_sizes
         if isinstance(sizes, numbers.Integral):
             sizes = (sizes,)
         try:
-            sizes = list(sizes)
+            listed: Optional[List[Any]] = list(sizes)
         except TypeError:
-            sizes = None
-        _require(
-            sizes is not None and all(isinstance(size, numbers.Integral) and size > 0 for size in sizes),
-            f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}",
-        )
-        return [int(size) for size in sizes]
+            listed = None
+        if listed is None or not all(
+            isinstance(size, numbers.Integral) and not isinstance(size, (bool, np.bool_)) and int(size) > 0
+            for size in listed
+        ):
+            raise _invalid("hidden_layer_sizes", self, "an int >= 1 or a sequence of ints >= 1", sizes)
+        return [int(size) for size in listed]
 
-    def _check_params(self):
-        _require(
-            self.activation in _ACTIVATIONS,
-            f"activation must be one of {', '.join(_ACTIVATIONS)}, got {self.activation!r}",
-        )
-        _require(self.solver in _SOLVERS, f"solver must be 'sgd', 'adam' or 'lbfgs', got {self.solver!r}")
-        _require(self.batch_size == "auto" or (isinstance(self.batch_size, numbers.Integral)
-                 and self.batch_size >= 1), f"batch_size must be 'auto' or >= 1, got {self.batch_size!r}")
-        _require(isinstance(self.max_iter, numbers.Integral) and self.max_iter >= 1,
-                 f"max_iter must be >= 1, got {self.max_iter!r}")
-        _require(isinstance(self.n_iter_no_change, numbers.Integral) and self.n_iter_no_change >= 1,
-                 f"n_iter_no_change must be >= 1, got {self.n_iter_no_change!r}")
-        _require(isinstance(self.max_fun, numbers.Integral) and self.max_fun >= 1,
-                 f"max_fun must be >= 1, got {self.max_fun!r}")
-        _require(self.alpha >= 0, f"alpha must be >= 0, got {self.alpha}")
-        _require(self.learning_rate_init > 0, f"learning_rate_init must be > 0, got {self.learning_rate_init}")
-        _require(self.tol >= 0, f"tol must be >= 0, got {self.tol}")
-        _require(0 <= self.momentum < 1, f"momentum must be in [0, 1), got {self.momentum}")
-        _require(0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout}")
-        _require(self.dropout == 0 or self.solver in _STOCHASTIC_SOLVERS,
-                 f"dropout={self.dropout} needs solver 'sgd' or 'adam': lbfgs minimises the cost without dropout")
-        _require(0 < self.validation_fraction < 1,
-                 f"validation_fraction must be in (0, 1), got {self.validation_fraction}")
-        _require(0 <= self.beta_1 < 1 and 0 <= self.beta_2 < 1, "beta_1 and beta_2 must be in [0, 1)")
-        _require(self.epsilon > 0, f"epsilon must be > 0, got {self.epsilon}")
-        _require(self.n_jobs is None or (isinstance(self.n_jobs, numbers.Integral)
-                 and not isinstance(self.n_jobs, (bool, np.bool_)) and self.n_jobs != 0),
-                 f"n_jobs must be None or a non-zero integer, got {self.n_jobs!r}")
+    def _check_params(self) -> None:
+        self._validate_params()
+        if isinstance(self.n_jobs, (bool, np.bool_)):  # an Integral to Python, not a thread count
+            raise _invalid("n_jobs", self, "None or a non-zero int", self.n_jobs)
+        if self.dropout != 0 and self.solver not in _STOCHASTIC_SOLVERS:
+            raise ValueError(
+                f"dropout={self.dropout} needs solver 'sgd' or 'adam': lbfgs minimises the cost without dropout"
+            )
         self._hidden_sizes()
 
-    def _check_solver(self):
+    def _check_solver(self) -> bool:
         """partial_fit exists for the stochastic solvers only, as in scikit-learn."""
         if self.solver not in _STOCHASTIC_SOLVERS:
             raise AttributeError(f"partial_fit is only available for stochastic optimizers; {self.solver} is not")
         return True
 
-    def _threads(self):
+    def _threads(self) -> int:
         """The thread count for the network, from n_jobs as scikit-learn reads it."""
-        count = effective_n_jobs(self.n_jobs)
+        count = int(effective_n_jobs(self.n_jobs))
         if self.n_jobs is None or self.n_jobs < 0:
             count = min(count, _lib.MAX_THREADS)  # "all processors" of a machine with more cores than Nerve takes
         return count
 
     # ---------------------------------------------------------------------------------------------- training
 
-    def _new_network(self, n_features, n_outputs, rng):
+    def _new_network(self, n_features: int, n_outputs: int, rng: np.random.RandomState) -> None:
         hidden = self._hidden_sizes()
         activations = [_ACTIVATIONS[self.activation]] * len(hidden) + [self._output_activation]
         seed = int(rng.randint(_SEED_BOUND))
         self.net_ = Network([n_features, *hidden, n_outputs], activations=activations, cost=self._cost, seed=seed)
         self.n_iter_ = 0
         if self.solver in _STOCHASTIC_SOLVERS:  # as in scikit-learn, lbfgs keeps no loss curve
-            self.loss_curve_ = []
+            self.loss_curve_: List[float] = []
             self.best_loss_ = np.inf
-            self.validation_loss_curve_ = []
+            self.validation_loss_curve_: List[float] = []
 
-    def _train(self, X, targets, epochs, rng, incremental):
+    def _train(
+        self, X: npt.NDArray[Any], targets: npt.NDArray[Any], epochs: int, rng: np.random.RandomState,
+        incremental: bool,
+    ) -> None:
         """Runs Nerve on (X, targets), targets being class indices or a float matrix, for up to `epochs`."""
         if not hasattr(self, "loss_curve_"):  # a warm start after an lbfgs fit, which keeps no curve
             self.loss_curve_, self.best_loss_, self.validation_loss_curve_ = [], np.inf, []
@@ -251,7 +273,7 @@ class _NerveMLP(BaseEstimator):
 
         stale_epochs = 0
 
-        def after_epoch(epoch):
+        def after_epoch(epoch: Epoch) -> bool:
             nonlocal stale_epochs
             loss = epoch.train_cost
             self.loss_curve_.append(loss)
@@ -271,14 +293,15 @@ class _NerveMLP(BaseEstimator):
             epochs=epochs,
             batch_size=batch,
             learning_rate=self.learning_rate_init,
+            # Network.fit refuses options its optimizer does not use; scikit-learn ignores them.
             momentum=self.momentum if self.solver == "sgd" else 0.0,
             # scikit-learn adds alpha/batch·W to each mini-batch gradient; Nerve adds λ/n·W.
             l2=self.alpha * n / min(batch, n),
             dropout=self.dropout,
             optimizer=self.solver,
-            adam_beta1=self.beta_1,
-            adam_beta2=self.beta_2,
-            adam_epsilon=self.epsilon,
+            adam_beta1=self.beta_1 if self.solver == "adam" else None,
+            adam_beta2=self.beta_2 if self.solver == "adam" else None,
+            adam_epsilon=self.epsilon if self.solver == "adam" else None,
             validation_data=validation,
             early_stopping=self.n_iter_no_change if early_stopping else 0,
             shuffle=self.shuffle,
@@ -295,7 +318,7 @@ class _NerveMLP(BaseEstimator):
                 ConvergenceWarning,
             )
 
-    def _train_lbfgs(self, X, targets):
+    def _train_lbfgs(self, X: npt.NDArray[Any], targets: npt.NDArray[Any]) -> None:
         """Minimises the full-batch objective with scipy's L-BFGS-B, starting from the network's parameters."""
         import scipy.optimize  # only lbfgs needs scipy
 
@@ -307,14 +330,14 @@ class _NerveMLP(BaseEstimator):
         scale = 1.0 / self._outputs_per_loss()
         latest_loss, iteration = np.nan, 0
 
-        def objective(parameters):
+        def objective(parameters: npt.NDArray[np.float64]) -> Tuple[float, npt.NDArray[np.float64]]:
             nonlocal latest_loss
             net.set_parameters(parameters)
             cost, gradient = net.cost_gradient(x, y, l2=self.alpha / scale)
             latest_loss = cost * scale
             return latest_loss, gradient.astype(np.float64) * scale
 
-        def report(_parameters):
+        def report(_parameters: Any) -> None:
             nonlocal iteration
             iteration += 1
             # L-BFGS-B's last evaluation is at the iterate it has just accepted.
@@ -346,11 +369,19 @@ class _NerveMLP(BaseEstimator):
             text += "\nYou might also want to scale the data."
             warnings.warn(text, ConvergenceWarning)
 
-    def _outputs_per_loss(self):
+    def _outputs_per_loss(self) -> int:
         """How many outputs Nerve's cost adds up where scikit-learn's loss takes their mean."""
         return 1
 
-    def _fit(self, X, y, incremental, classes=None):
+    def _validate_input(
+        self, X: Any, y: Any, reset: bool, incremental: bool, classes: Any = None
+    ) -> Tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        raise NotImplementedError
+
+    def _targets(self, y: npt.NDArray[Any]) -> Tuple[npt.NDArray[Any], int]:
+        raise NotImplementedError
+
+    def _fit(self, X: Any, y: Any, incremental: bool, classes: Any = None) -> _NerveMLP:
         self._check_params()
         reset = not hasattr(self, "net_") or not (incremental or self.warm_start)
         X, y = self._validate_input(X, y, reset=reset, incremental=incremental, classes=classes)
@@ -365,11 +396,33 @@ class _NerveMLP(BaseEstimator):
             self._train(X, targets, 1 if incremental else self.max_iter, rng, incremental)
         return self
 
-    def fit(self, X, y):
-        """Trains for up to max_iter epochs (a fresh network unless warm_start and already fitted)."""
+    def fit(self, X: Any, y: Any) -> Any:
+        """Trains for up to max_iter epochs (a fresh network unless warm_start and already fitted).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Training samples; a pandas DataFrame (nullable dtypes included) works too.
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (classifier) or target values (regressor); a one-column DataFrame is read as 1-D,
+            with scikit-learn's DataConversionWarning.
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+
+        Raises
+        ------
+        sklearn.utils._param_validation.InvalidParameterError
+            For a parameter of the wrong type or out of range (a ValueError and a TypeError), in
+            scikit-learn's words.
+        ValueError
+            For inputs scikit-learn's validation refuses (NaN, missing values, wrong shapes).
+        """
         return self._fit(X, y, incremental=False)
 
-    def _predict_outputs(self, X):
+    def _predict_outputs(self, X: Any) -> npt.NDArray[np.float64]:
         check_is_fitted(self)
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
         threads = self._threads()
@@ -378,17 +431,39 @@ class _NerveMLP(BaseEstimator):
         return self.net_.predict(X).astype(np.float64)
 
 
-class MLPClassifier(ClassifierMixin, _NerveMLP):
+_Estimator = TypeVar("_Estimator", bound=type)
+
+
+def _own_init(cls: _Estimator) -> _Estimator:
+    """Gives a public estimator its own copy of the shared __init__, so that Python's messages about wrong
+    arguments ("MLPClassifier.__init__() got an unexpected keyword argument") name the class the user typed."""
+    shared: Callable[..., None] = _NerveMLP.__init__
+    code = shared.__code__
+    if hasattr(code, "co_qualname"):  # Python 3.11 on names the class in such messages
+        code = code.replace(co_qualname=f"{cls.__name__}.__init__")
+    init = types.FunctionType(code, shared.__globals__, "__init__", shared.__defaults__, shared.__closure__)
+    init.__kwdefaults__ = shared.__kwdefaults__
+    init.__qualname__ = f"{cls.__name__}.__init__"
+    init.__doc__ = shared.__doc__
+    init.__annotations__ = dict(shared.__annotations__)
+    setattr(cls, "__init__", init)
+    return cls
+
+
+@_own_init
+class MLPClassifier(ClassifierMixin, _NerveMLP):  # type: ignore[misc]
     __doc__ = """A multi-layer perceptron classifier.
 
     Hidden layers of `activation`, a softmax output and the log-likelihood cost. predict_proba gives the
-    softmax outputs in the order of classes_.
+    softmax outputs in the order of ``classes_``.
 """ + _PARAMETERS
 
     _output_activation = "softmax"
     _cost = "log_likelihood"
 
-    def _validate_input(self, X, y, reset, incremental, classes=None):
+    def _validate_input(
+        self, X: Any, y: Any, reset: bool, incremental: bool, classes: Any = None
+    ) -> Tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=reset)
         check_classification_targets(y)
         labels = unique_labels(y)
@@ -405,13 +480,33 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):
             )
         return X, y
 
-    def _targets(self, y):
+    def _targets(self, y: npt.NDArray[Any]) -> Tuple[npt.NDArray[Any], int]:
         # Class indices; Network.fit one-hot encodes them.
         return np.searchsorted(self.classes_, y), len(self.classes_)
 
-    @available_if(_NerveMLP._check_solver)
-    def partial_fit(self, X, y, classes=None):
-        """One epoch over (X, y). The first call needs `classes`, every label the model will ever see."""
+    @available_if(_NerveMLP._check_solver)  # type: ignore[untyped-decorator]
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> Any:
+        """One epoch over (X, y), starting a network on the first call (solvers "sgd" and "adam" only).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Training samples.
+        y : array_like of shape (n_samples,)
+            Their class labels.
+        classes : array_like, optional
+            Every label the model will ever see; required on the first call, and then the same or None.
+
+        Returns
+        -------
+        self
+            The updated estimator.
+
+        Raises
+        ------
+        ValueError
+            Without classes on the first call, or for labels outside them.
+        """
         if not hasattr(self, "net_"):
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit")
@@ -419,17 +514,50 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):
             raise ValueError(f"classes {unique_labels(classes)} differ from classes_ {self.classes_} of earlier calls")
         return self._fit(X, y, incremental=True, classes=classes)
 
-    def predict_proba(self, X):
-        """Class probabilities, one column per entry of classes_."""
+    def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
+        """Class probabilities, one column per entry of ``classes_``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The softmax outputs; each row sums to 1.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before fit.
+        """
         return self._predict_outputs(X)
 
-    def predict(self, X):
-        """The most probable class of each sample."""
+    def predict(self, X: Any) -> Any:
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Entries of ``classes_``.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before fit.
+        """
         probabilities = self._predict_outputs(X)
         return self.classes_[np.argmax(probabilities, axis=1)]
 
 
-class MLPRegressor(RegressorMixin, _NerveMLP):
+@_own_init
+class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
     __doc__ = """A multi-layer perceptron regressor.
 
     Hidden layers of `activation`, a linear output and the quadratic cost.
@@ -438,7 +566,9 @@ class MLPRegressor(RegressorMixin, _NerveMLP):
     _output_activation = "linear"
     _cost = "quadratic"
 
-    def _validate_input(self, X, y, reset, incremental, classes=None):
+    def _validate_input(
+        self, X: Any, y: Any, reset: bool, incremental: bool, classes: Any = None
+    ) -> Tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         X, y = validate_data(
             self, X, y, dtype=(np.float64, np.float32), multi_output=True, y_numeric=True, reset=reset
         )
@@ -451,22 +581,57 @@ class MLPRegressor(RegressorMixin, _NerveMLP):
             raise ValueError(f"y has {outputs} target columns; the model was fitted with {self.n_outputs_}")
         return X, y
 
-    def _targets(self, y):
-        return y.reshape(y.shape[0], -1), self.n_outputs_
+    def _targets(self, y: npt.NDArray[Any]) -> Tuple[npt.NDArray[Any], int]:
+        return y.reshape(y.shape[0], -1), int(self.n_outputs_)
 
-    def _outputs_per_loss(self):
-        return self.n_outputs_
+    def _outputs_per_loss(self) -> int:
+        return int(self.n_outputs_)
 
-    @available_if(_NerveMLP._check_solver)
-    def partial_fit(self, X, y):
-        """One epoch over (X, y), starting a network on the first call."""
+    @available_if(_NerveMLP._check_solver)  # type: ignore[untyped-decorator]
+    def partial_fit(self, X: Any, y: Any) -> Any:
+        """One epoch over (X, y), starting a network on the first call (solvers "sgd" and "adam" only).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Training samples.
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+            Their target values; as many columns on every call.
+
+        Returns
+        -------
+        self
+            The updated estimator.
+
+        Raises
+        ------
+        ValueError
+            For targets with another number of columns than earlier calls.
+        """
         return self._fit(X, y, incremental=True)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> npt.NDArray[np.float64]:
+        """The predicted target values.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            1-D when fitted on one target column.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before fit.
+        """
         outputs = self._predict_outputs(X)
         return outputs.ravel() if self.n_outputs_ == 1 else outputs
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
