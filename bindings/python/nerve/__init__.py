@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from typing import IO, Any, List, Union
 
-from . import datasets, network2
+from . import datasets, errors, network2
 from .errors import (
     NerveAbortedError,
     NerveBusyError,
@@ -152,17 +152,6 @@ __all__ = [
     "load_network2",
     "Epoch",
     "History",
-    "NerveError",
-    "NerveValueError",
-    "NerveSizeError",
-    "NerveUnsupportedError",
-    "NerveMemoryError",
-    "NerveIOError",
-    "NerveFormatError",
-    "NerveBusyError",
-    "NerveDivergedError",
-    "NerveCapacityError",
-    "NerveAbortedError",
     "GradientNorms",
     "check_gradient",
     "datasets",
@@ -171,3 +160,4 @@ __all__ = [
     "kernel",
     "library_path",
 ]
+__all__ += errors.__all__  # every exception class, as errors.py lists them
