@@ -47,7 +47,7 @@ step "API tests under AddressSanitizer + UBSan" \
     "$BUILD/nerve_tests_asan"
 step "thread tests under ThreadSanitizer" \
     env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=tsan.supp "$BUILD/nerve_tests_tsan" \
-    threads invariance cnn_threads
+    threads invariance cnn_threads batch_stop errors
 step "crash-safe save (SIGKILL during saves)" "$BUILD/crash_save" 20
 step "hot reload under load for 30 s, AddressSanitizer + UBSan" \
     env ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
