@@ -9,24 +9,34 @@ public struct Metrics: Sendable {
 
     /// Mean cost per sample (NaN when nothing was measured).
     public var cost: Double { samples > 0 ? costSum / Double(samples) : .nan }
+    /// NaN when nothing was judged, as for regression targets.
     public var accuracy: Double { trials > 0 ? Double(hits) / Double(trials) : .nan }
 
-    /// Softmax outputs are judged by argmax per sample; other outputs one by one, rounded at 0.5.
+    /// Whether these targets have an accuracy at all: what watches accuracy must refuse data sets without one.
+    public static func hasAccuracy(targets y: UnsafePointer<Float>, rows: Int, columns: Int) -> Bool {
+        AccuracyRule(targets: y, rows: rows, columns: columns) != .regression
+    }
+
+    /// `rule` is the whole data set's (see AccuracyRule), whatever rows this call sees.
     package mutating func add(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int,
-                             columns: Int, cost: Cost, activation: Activation) {
+                             columns: Int, cost: Cost, rule: AccuracyRule) {
         costSum += cost.total(outputs: a, targets: y, rows: rows, columns: columns)
         samples += rows
-        if activation == .softmax {
+        switch rule {
+        case .argmax:
             for r in 0..<rows {
                 if Metrics.argmax(a + r * columns, columns) == Metrics.argmax(y + r * columns, columns) { hits += 1 }
             }
             trials += rows
-        } else {
-            for i in 0..<(rows * columns) where (a[i] >= 0.5) == (y[i] >= 0.5) { hits += 1 }
+        case .perLabel:
+            for i in 0..<(rows * columns) where (a[i] >= 0.5) == (y[i] == 1) { hits += 1 }
             trials += rows * columns
+        case .regression:
+            break
         }
     }
 
+    /// Ties go to the first largest value, as numpy's argmax.
     @inline(__always)
     static func argmax(_ row: UnsafePointer<Float>, _ n: Int) -> Int {
         var best = 0
