@@ -1,44 +1,53 @@
 """scikit-learn estimators backed by Nerve: MLPClassifier and MLPRegressor.
 
-They take the parameters of sklearn.neural_network's estimators of the same names where Nerve has the matching
-feature, and work in pipelines, grid searches and cross-validation. Differences worth knowing:
+They take every parameter of sklearn.neural_network's estimators of the same names, in the same order and with
+the same defaults and meaning, and work in pipelines, grid searches and cross-validation; the fitted attributes
+are scikit-learn's too (``coefs_``, ``intercepts_``, ``loss_curve_``, ``validation_scores_``, ...). What differs:
 
-- solver is "sgd" (with `momentum`), "adam" or "lbfgs"; there is no Nesterov momentum and no learning-rate
-  schedule other than constant.
-- "lbfgs" runs scipy's L-BFGS-B on the full-batch cost and gradient that Nerve computes
-  (Network.cost_gradient), on scikit-learn's objective: the mean loss plus alpha/(2n)·‖W‖², the regressor's
-  loss averaged over its outputs as scikit-learn's is. The network computes in float32, so iteration counts
-  differ a little from scikit-learn's float64 runs. It has no partial_fit and keeps no ``loss_curve_``, as in
-  scikit-learn.
-- alpha is scikit-learn's L2 penalty (alpha/(2·batch)·‖W‖² per mini-batch, alpha/(2n)·‖W‖² for lbfgs); it is
-  passed to Nerve as the equivalent λ of its λ/n weight decay.
-- early_stopping holds out validation_fraction of the data and stops after n_iter_no_change epochs without a
-  better validation *cost* (scikit-learn watches the score); the best weights are then restored.
-- there is no sample_weight, and the classifier is single-label (softmax output, log-likelihood cost).
-- `dropout` is an extra parameter: the probability of dropping each hidden unit during training.
-- `n_jobs` is the number of threads Nerve may use for fitting and predicting, with scikit-learn's meaning of
-  the values (None is 1, -1 all processors). Results do not depend on it.
+- The network computes in float32 (``coefs_`` and ``intercepts_`` are float32), so results differ from
+  scikit-learn's float64 runs in their last digits and, over many epochs, in more.
+- Momentum and Adam state live for one training call of the library. scikit-learn's fit starts a new optimizer
+  too, so fit and warm_start agree; partial_fit, which in scikit-learn keeps the optimizer between calls, here
+  starts each call (one epoch) with zero velocity and fresh Adam moments.
+- learning_rate="adaptive" (solver "sgd") follows scikit-learn's code: once the training loss (or the validation
+  score) has failed to improve by tol for more than n_iter_no_change epochs, the rate is divided by 5, and fit
+  stops when it is already at most 1e-6. Training resumes with the new rate in a new library call, so the
+  momentum velocity restarts at each division. learning_rate="invscaling" sets, as scikit-learn does, the rate
+  of each epoch after the first to learning_rate_init / (``t_`` + 1) ** power_t, ``t_`` being the samples trained on so
+  far; each epoch is its own library call, so the velocity restarts every epoch (with one mini-batch per epoch,
+  as on a data set of at most 200 samples with batch_size="auto", momentum then has no effect).
+- MLPRegressor's loss is "squared_error" only (no "poisson": Nerve has no exponential output).
+- Extra parameters: ``class_weight`` (classifier; None, "balanced" or a dict, turned into per-sample weights as
+  sklearn.utils.class_weight.compute_sample_weight does), ``dropout`` (the probability of dropping each hidden
+  unit during training) and ``n_jobs`` (threads for fitting and predicting, with scikit-learn's meaning of the
+  values: None is 1, -1 all processors; results do not depend on it).
+- Nerve's activation names "linear", "sigmoid" and its "leaky_relu" are accepted besides scikit-learn's.
+- Initial weights and biases are drawn as scikit-learn draws them (Glorot's uniform bounds), and so is the
+  early-stopping split: the same int random_state gives scikit-learn's initial ``coefs_`` (in float32) and its
+  validation set. Shuffling is Nerve's own, from a seed drawn next.
 """
 
 from __future__ import annotations
 
 import numbers
-import types
 import warnings
 from numbers import Integral, Real
-from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
 from joblib import effective_n_jobs
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, Options, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
 
 from . import _arrays, _lib
 from .history import Epoch
@@ -56,13 +65,16 @@ _ACTIVATIONS = {
     "sigmoid": "sigmoid",
     "leaky_relu": "leaky_relu",
 }
+# Nerve's output activation and cost for each of scikit-learn's out_activation_.
+_OUTPUTS = {"softmax": ("softmax", "log_likelihood"), "logistic": ("sigmoid", "cross_entropy"),
+            "identity": ("linear", "quadratic")}
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _SOLVERS = (*_STOCHASTIC_SOLVERS, "lbfgs")
 _SEED_BOUND = np.iinfo(np.int32).max
+_LOGISTIC_FLOOR = float(np.finfo(np.float32).tiny)
+_LOGISTIC_STEP = 2.0**-24  # float32's spacing just below 1
 
 _PARAMETERS = """
-    Parameters
-    ----------
     hidden_layer_sizes : int or tuple of int, default (100,)
         The sizes of the hidden layers; () for none.
     activation : {"relu", "identity", "logistic", "tanh", "leaky_relu"}, default "relu"
@@ -71,42 +83,80 @@ _PARAMETERS = """
         Adam or SGD on mini-batches, or L-BFGS (scipy's L-BFGS-B) on the whole training set: often the
         quickest and best on small data sets. lbfgs uses alpha, max_iter, tol, max_fun and verbose only.
     alpha : float, default 0.0001
-        Strength of the L2 penalty, as in scikit-learn.
+        Strength of the L2 penalty, as in scikit-learn: alpha/(2·Σw)·‖W‖² per mini-batch of weights Σw.
     batch_size : int or "auto", default "auto"
-        Samples per mini-batch; "auto" is min(200, n_samples).
+        Samples per mini-batch; "auto" is min(200, n_samples). Larger than n_samples is clipped, with a warning.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default "constant"
+        The schedule of solver "sgd" (see the module's notes for how it runs here).
     learning_rate_init : float, default 0.001
+        The initial learning rate (sgd and adam).
+    power_t : float, default 0.5
+        The exponent of "invscaling".
     max_iter : int, default 200
-        The most epochs fit runs; for lbfgs, the most iterations.
+        The most epochs each fit runs; for lbfgs, the most iterations.
     shuffle : bool, default True
         Reshuffle the samples every epoch.
     random_state : int, RandomState instance or None, default None
-        Draws the seed of the network's weights, shuffling and dropout, and the validation split.
+        Draws the initial weights, the validation split and the seed of shuffling and dropout.
     tol : float, default 1e-4
-        The least decrease of the training loss that counts as an improvement; for lbfgs, the gradient
-        tolerance (scipy's gtol) that ends the search.
+        The least improvement of the training loss (or of the validation score with early_stopping) that
+        counts; for lbfgs, the gradient tolerance (scipy's gtol) that ends the search.
     verbose : bool, default False
-        Print a line per epoch (per iteration for lbfgs).
+        Print scikit-learn's line per epoch (per iteration for lbfgs).
     warm_start : bool, default False
         Continue from the fitted network on the next fit.
     momentum : float, default 0.9
         SGD momentum, in [0, 1); Adam ignores it.
+    nesterovs_momentum : bool, default True
+        Nesterov's momentum for SGD (when momentum > 0).
     early_stopping : bool, default False
-        Hold out validation_fraction of the data and stop after n_iter_no_change epochs without a better
-        validation cost, restoring the best weights.
+        Hold out validation_fraction of the data (stratified for binary classification, as in scikit-learn),
+        stop after more than n_iter_no_change epochs whose validation score (accuracy or R²) does not improve
+        by tol, and end with the weights of the best-scoring epoch.
     validation_fraction : float, default 0.1
+        The share of the training data held out for early stopping.
     beta_1, beta_2, epsilon : float, default 0.9, 0.999, 1e-8
         Adam's coefficients.
-    n_iter_no_change : int, default 10
-        Patience in epochs, of early stopping or of the training-loss plateau that ends fit.
+    n_iter_no_change : int or inf, default 10
+        Epochs without improvement tolerated, of early stopping or of the training loss.
     max_fun : int, default 15000
         lbfgs only: the most evaluations of the cost and its gradient.
     dropout : float, default 0.0
-        Probability in [0, 1) of dropping each hidden unit during training.
+        Probability in [0, 1) of dropping each hidden unit during training (sgd and adam).
     n_jobs : int, default None
         How many threads fit, partial_fit and predict may use: None means 1 unless in a
         joblib.parallel_config context, -1 means all processors (at most 256), -2 all but one, and so on.
         Results do not depend on it: the same random_state and data give bit-identical weights and
         predictions with any number of threads. A change applies from the next call.
+"""
+
+_ATTRIBUTES = """
+    Attributes
+    ----------
+    coefs_, intercepts_ : list of ndarray
+        Each layer's weights of shape (n_in, n_out) and biases, float32 copies; assigning a list sets them.
+    loss_ : float
+        The last epoch's loss (mean over its mini-batches, L2 term included), as scikit-learn defines it.
+    best_loss_ : float or None
+        The least ``loss_`` so far; None with early_stopping.
+    loss_curve_ : list of float
+        ``loss_`` of every epoch (sgd and adam only).
+    validation_scores_ : list of float or None
+        The validation score after every epoch with early_stopping; else None.
+    best_validation_score_ : float or None
+        Their best; None without early_stopping.
+    t_ : int
+        Samples trained on, over all calls.
+    n_iter_ : int
+        Epochs of the last call (iterations for lbfgs).
+    n_layers_, n_outputs_ : int
+        Layers counting the input, and outputs.
+    out_activation_ : str
+        "softmax", "logistic" or "identity".
+    n_features_in_, feature_names_in_
+        As every scikit-learn estimator.
+    net_ : Network
+        The Nerve network itself.
 """
 
 
@@ -120,9 +170,6 @@ def _invalid(name: str, estimator: object, expected: str, value: object) -> Inva
 class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no type information
     """Parameters, validation and the training loop shared by the classifier and the regressor."""
 
-    _output_activation: str = ""  # set by subclasses
-    _cost: str = ""
-
     # Checked by scikit-learn's own machinery at fit, so messages read as scikit-learn's do.
     _parameter_constraints: Dict[str, List[Any]] = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
@@ -130,7 +177,9 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
         "solver": [StrOptions(set(_SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
@@ -138,12 +187,13 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "n_jobs": [None, Interval(Integral, None, -1, closed="right"), Interval(Integral, 1, None, closed="left")],
@@ -151,36 +201,41 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
 
     def __init__(
         self,
-        hidden_layer_sizes: Any = (100,),
-        activation: str = "relu",
+        hidden_layer_sizes: Any,
+        activation: str,
         *,
-        solver: str = "adam",
-        alpha: float = 0.0001,
-        batch_size: Any = "auto",
-        learning_rate_init: float = 0.001,
-        max_iter: int = 200,
-        shuffle: bool = True,
-        random_state: Any = None,
-        tol: float = 1e-4,
-        verbose: bool = False,
-        warm_start: bool = False,
-        momentum: float = 0.9,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-        epsilon: float = 1e-8,
-        n_iter_no_change: int = 10,
-        max_fun: int = 15000,
-        dropout: float = 0.0,
-        n_jobs: Optional[int] = None,
+        solver: str,
+        alpha: float,
+        batch_size: Any,
+        learning_rate: str,
+        learning_rate_init: float,
+        power_t: float,
+        max_iter: int,
+        shuffle: bool,
+        random_state: Any,
+        tol: float,
+        verbose: bool,
+        warm_start: bool,
+        momentum: float,
+        nesterovs_momentum: bool,
+        early_stopping: bool,
+        validation_fraction: float,
+        beta_1: float,
+        beta_2: float,
+        epsilon: float,
+        n_iter_no_change: Any,
+        max_fun: int,
+        dropout: float,
+        n_jobs: Optional[int],
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state
@@ -188,6 +243,7 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
         self.verbose = verbose
         self.warm_start = warm_start
         self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.beta_1 = beta_1
@@ -238,104 +294,287 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
             count = min(count, _lib.MAX_THREADS)  # "all processors" of a machine with more cores than Nerve takes
         return count
 
+    # ------------------------------------------------------------------------------------ fitted parameters
+
+    @property
+    def coefs_(self) -> List[npt.NDArray[np.float32]]:
+        """list of ndarray : Each layer's weights, shape (n_in, n_out) as in scikit-learn."""
+        net = self.__dict__.get("net_")
+        if net is None:
+            raise AttributeError(f"{type(self).__name__} has no coefs_ before fit")
+        return [np.ascontiguousarray(weights.T) for weights in net.weights]
+
+    @coefs_.setter
+    def coefs_(self, values: List[Any]) -> None:
+        for layer, value in enumerate(values):
+            self.net_.set_layer(layer, weights=np.asarray(value).T)
+
+    @property
+    def intercepts_(self) -> List[npt.NDArray[np.float32]]:
+        """list of ndarray : Each layer's biases, shape (n_out,)."""
+        net = self.__dict__.get("net_")
+        if net is None:
+            raise AttributeError(f"{type(self).__name__} has no intercepts_ before fit")
+        return list(net.biases)
+
+    @intercepts_.setter
+    def intercepts_(self, values: List[Any]) -> None:
+        for layer, value in enumerate(values):
+            self.net_.set_layer(layer, biases=np.asarray(value))
+
     # ---------------------------------------------------------------------------------------------- training
 
-    def _new_network(self, n_features: int, n_outputs: int, rng: np.random.RandomState) -> None:
-        hidden = self._hidden_sizes()
-        activations = [_ACTIVATIONS[self.activation]] * len(hidden) + [self._output_activation]
-        seed = int(rng.randint(_SEED_BOUND))
-        self.net_ = Network([n_features, *hidden, n_outputs], activations=activations, cost=self._cost, seed=seed)
+    def _initialize(self, n_features: int, n_outputs: int, rng: np.random.RandomState) -> npt.NDArray[np.float64]:
+        """The initial parameters as scikit-learn draws them (the same values, in the same order, from rng)."""
+        units = [n_features, *self._hidden_sizes(), n_outputs]
+        # Glorot's uniform bounds, as scikit-learn's _init_coef; biases are drawn from the same range.
+        factor = 2.0 if _ACTIVATIONS[self.activation] == "sigmoid" else 6.0
+        parameters = []
+        for fan_in, fan_out in zip(units[:-1], units[1:]):
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            weights = rng.uniform(-bound, bound, (fan_in, fan_out))
+            biases = rng.uniform(-bound, bound, fan_out)
+            parameters += [weights.T.ravel(), biases]
+        self.n_layers_ = len(units)
         self.n_iter_ = 0
+        self.t_ = 0
         if self.solver in _STOCHASTIC_SOLVERS:  # as in scikit-learn, lbfgs keeps no loss curve
-            self.loss_curve_: List[float] = []
+            self._reset_curves()
+        return np.concatenate(parameters)
+
+    def _create_network(self, parameters: Optional[npt.NDArray[np.float64]], rng: np.random.RandomState) -> None:
+        """The network, once the validation split has drawn from rng as scikit-learn's does (None: keep it)."""
+        if parameters is None:
+            return
+        hidden = self._hidden_sizes()
+        output, cost = _OUTPUTS[self.out_activation_]
+        activations = [_ACTIVATIONS[self.activation]] * len(hidden) + [output]
+        sizes = [self.n_features_in_, *hidden, self.n_outputs_]
+        # The network's own generator shuffles and draws dropout masks.
+        net = Network(sizes, activations=activations, cost=cost, seed=int(rng.randint(_SEED_BOUND)))
+        net.set_parameters(parameters)
+        net.threads = self._threads()
+        self.net_ = net
+
+    def _reset_curves(self) -> None:
+        self.loss_curve_: List[float] = []
+        self._no_improvement_count = 0
+        self._best_parameters: Optional[npt.NDArray[np.float32]] = None
+        if self.early_stopping:
+            self.validation_scores_: Optional[List[float]] = []
+            self.best_validation_score_: Optional[float] = -np.inf
+            self.best_loss_: Optional[float] = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
             self.best_loss_ = np.inf
-            self.validation_loss_curve_: List[float] = []
+
+    def _batch_size(self, n: int) -> int:
+        if self.batch_size == "auto":
+            return min(200, n)
+        if self.batch_size > n:
+            warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to be clipped")
+        return int(np.clip(self.batch_size, 1, n))
 
     def _train(
-        self, X: npt.NDArray[Any], targets: npt.NDArray[Any], epochs: int, rng: np.random.RandomState,
+        self,
+        X: npt.NDArray[Any],
+        targets: npt.NDArray[Any],
+        y: npt.NDArray[Any],
+        sample_weight: Optional[npt.NDArray[np.float64]],
+        rng: np.random.RandomState,
         incremental: bool,
+        initial: Optional[npt.NDArray[np.float64]],
     ) -> None:
-        """Runs Nerve on (X, targets), targets being class indices or a float matrix, for up to `epochs`."""
-        if not hasattr(self, "loss_curve_"):  # a warm start after an lbfgs fit, which keeps no curve
-            self.loss_curve_, self.best_loss_, self.validation_loss_curve_ = [], np.inf, []
-        n = X.shape[0]
-        batch = min(200, n) if self.batch_size == "auto" else self.batch_size
-        validation = None
-        early_stopping = self.early_stopping and not incremental
+        """scikit-learn's _fit_stochastic on Nerve: targets as the network takes them, y as _score takes it."""
+        if not hasattr(self, "loss_curve_") or self.early_stopping != (self.validation_scores_ is not None):
+            self._reset_curves()  # a warm start after lbfgs, or one that turned early stopping on or off
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        early_stopping = self.early_stopping
+        validation: Optional[Tuple[Any, Any, Any]] = None
         if early_stopping:
-            stratify = targets if isinstance(self, ClassifierMixin) else None
-            X, X_val, targets, targets_val = train_test_split(
-                X, targets, test_size=self.validation_fraction, random_state=rng.randint(_SEED_BOUND),
-                stratify=stratify,
-            )
-            validation = (X_val, targets_val)
-            n = X.shape[0]
+            # scikit-learn stratifies binary problems only (its binarised y has one column then).
+            stratify = y if is_classifier(self) and self.n_outputs_ == 1 else None
+            arrays = [X, targets, y] + ([] if sample_weight is None else [sample_weight])
+            split = train_test_split(*arrays, random_state=rng, test_size=self.validation_fraction, stratify=stratify)
+            X, X_val, targets, _, y, y_val = split[:6]
+            if sample_weight is not None:
+                sample_weight, weight_val = split[6:8]
+            else:
+                weight_val = None
+            if X_val.shape[0] < 2:
+                raise ValueError(
+                    "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
+                )
+            validation = (X_val, y_val, weight_val)
+        self._create_network(initial, rng)
+        n = X.shape[0]
+        batch = self._batch_size(n)
+        sgd = self.solver == "sgd"
+        schedule = self.learning_rate if sgd else "constant"
+        if not incremental or not hasattr(self, "_rate"):
+            self._rate = float(self.learning_rate_init)
+        net = self.net_
+        weights_mask = self._weights_mask()
+        # scikit-learn adds alpha·W/Σw to each mini-batch's gradient (Σw over the batch); Nerve adds λ/Σw·W
+        # (Σw over the data set), the same on average when λ = alpha·n/batch.
+        l2 = self.alpha * n / batch
+        weight_sum = float(n if sample_weight is None else np.sum(sample_weight))
+        n_outputs = self._outputs_per_loss()
 
-        stale_epochs = 0
+        state = {"stop": False, "restart": False}
 
         def after_epoch(epoch: Epoch) -> bool:
-            nonlocal stale_epochs
-            loss = epoch.train_cost
+            loss = float(epoch.train_cost)
+            if n_outputs > 1:
+                # Nerve's quadratic cost sums its outputs, scikit-learn's squared error averages them.
+                w = net.get_parameters()[weights_mask].astype(np.float64)
+                penalty = 0.5 * l2 / weight_sum * float(w @ w)
+                loss = (loss - penalty) / n_outputs + penalty
+            self.n_iter_ += 1
+            self.t_ += n
+            self.loss_ = loss
             self.loss_curve_.append(loss)
-            if early_stopping:
-                self.validation_loss_curve_.append(epoch.eval_cost)
-            improved = loss <= self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, loss)
-            if early_stopping or incremental:
-                return False  # the library's early stopping decides, or there is a single epoch anyway
-            # Stop on a training-loss plateau, as scikit-learn's MLPs do without early stopping.
-            stale_epochs = 0 if improved else stale_epochs + 1
-            return stale_epochs > self.n_iter_no_change
+            if self.verbose:
+                print(f"Iteration {self.n_iter_}, loss = {loss:.8f}", flush=True)
+            self._count_no_improvement(validation)
+            if schedule == "invscaling":
+                self._rate = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
+            if self._no_improvement_count > self.n_iter_no_change:
+                what = "Validation score" if early_stopping else "Training loss"
+                message = (
+                    f"{what} did not improve more than tol={self.tol:f} for {self.n_iter_no_change} "
+                    "consecutive epochs."
+                )
+                if schedule != "adaptive":
+                    self._say(message + " Stopping.")
+                    state["stop"] = True
+                elif self._rate <= 1e-6:
+                    self._say(message + " Learning rate too small. Stopping.")
+                    state["stop"] = True
+                else:
+                    self._rate /= 5.0
+                    self._say(message + f" Setting learning rate to {self._rate:f}")
+                    self._no_improvement_count = 0
+                    state["restart"] = True
+            return state["stop"] or state["restart"] or schedule == "invscaling"
 
-        history = self.net_.fit(
-            X,
-            targets,
-            epochs=epochs,
+        self.n_iter_ = 0
+        remaining = 1 if incremental else self.max_iter
+        options: Dict[str, Any] = dict(
             batch_size=batch,
-            learning_rate=self.learning_rate_init,
             # Network.fit refuses options its optimizer does not use; scikit-learn ignores them.
-            momentum=self.momentum if self.solver == "sgd" else 0.0,
-            # scikit-learn adds alpha/batch·W to each mini-batch gradient; Nerve adds λ/n·W.
-            l2=self.alpha * n / min(batch, n),
+            momentum=self.momentum if sgd else 0.0,
+            l2=l2,
             dropout=self.dropout,
             optimizer=self.solver,
-            adam_beta1=self.beta_1 if self.solver == "adam" else None,
-            adam_beta2=self.beta_2 if self.solver == "adam" else None,
-            adam_epsilon=self.epsilon if self.solver == "adam" else None,
-            validation_data=validation,
-            early_stopping=self.n_iter_no_change if early_stopping else 0,
+            adam_beta1=None if sgd else self.beta_1,
+            adam_beta2=None if sgd else self.beta_2,
+            adam_epsilon=None if sgd else self.epsilon,
             shuffle=self.shuffle,
-            progress="plain" if self.verbose else False,
             callback=after_epoch,
         )
-        self.n_iter_ += len(history)
-        self.loss_ = self.loss_curve_[-1]
-        if early_stopping:
-            self.best_validation_loss_ = min(self.validation_loss_curve_)
-        if not incremental and not early_stopping and not history.stopped and len(history) == epochs:
-            warnings.warn(
-                f"{type(self).__name__} reached max_iter={self.max_iter} before the training loss settled",
-                ConvergenceWarning,
-            )
+        if sgd and self.momentum > 0:
+            options["nesterov"] = bool(self.nesterovs_momentum)
+        if sample_weight is not None:
+            options["sample_weight"] = sample_weight
+        try:
+            while remaining > 0 and not state["stop"]:
+                state["restart"] = False
+                history = net.fit(X, targets, epochs=remaining, learning_rate=self._rate, **options)
+                remaining -= len(history)
+                if not history:
+                    break
+            if not state["stop"] and not incremental:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the optimization "
+                    "hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.")
+        if early_stopping and self._best_parameters is not None:
+            net.set_parameters(self._best_parameters)  # scikit-learn ends with the best-scoring weights
 
-    def _train_lbfgs(self, X: npt.NDArray[Any], targets: npt.NDArray[Any]) -> None:
-        """Minimises the full-batch objective with scipy's L-BFGS-B, starting from the network's parameters."""
+    def _say(self, message: str) -> None:
+        if self.verbose:
+            print(message, flush=True)
+
+    def _count_no_improvement(self, validation: Optional[Tuple[Any, Any, Any]]) -> None:
+        """scikit-learn's _update_no_improvement_count, after each epoch."""
+        if validation is not None:
+            X_val, y_val, weight_val = validation
+            score = float(self._score_arrays(X_val, y_val, weight_val))
+            assert self.validation_scores_ is not None and self.best_validation_score_ is not None
+            self.validation_scores_.append(score)
+            if self.verbose:
+                print(f"Validation score: {score:f}", flush=True)
+            if score < self.best_validation_score_ + self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_parameters = self.net_.get_parameters()
+        else:
+            assert self.best_loss_ is not None
+            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
+
+    def _weights_mask(self) -> npt.NDArray[np.bool_]:
+        """Which entries of the parameter vector are weights (L2 applies to them, not to biases)."""
+        mask = []
+        for weights, biases in zip(self.net_.weights, self.net_.biases):
+            mask += [np.ones(weights.size, dtype=bool), np.zeros(biases.size, dtype=bool)]
+        return np.concatenate(mask)
+
+    def _train_lbfgs(
+        self,
+        X: npt.NDArray[Any],
+        targets: npt.NDArray[Any],
+        sample_weight: Optional[npt.NDArray[np.float64]],
+        rng: np.random.RandomState,
+        initial: Optional[npt.NDArray[np.float64]],
+    ) -> None:
+        """Minimises scikit-learn's full-batch objective with scipy's L-BFGS-B, from the network's parameters.
+
+        With sample weights, the samples of each distinct weight form a group whose mean cost and gradient Nerve
+        computes; the objective Σ wᵢ·lossᵢ / Σw + alpha/(2Σw)·‖W‖² is their weighted sum.
+        """
         import scipy.optimize  # only lbfgs needs scipy
 
+        self._create_network(initial, rng)
         net = self.net_
-        # Converted once, so that each evaluation hands the library the arrays as they are.
         x = net._inputs(X, name="X")
         y = _arrays.targets(targets, x.shape[0], net.output_size, name="y")
+        weights = np.ones(x.shape[0]) if sample_weight is None else sample_weight
+        total = float(weights.sum())
+        groups = []
+        for value in np.unique(weights[weights > 0]):
+            rows = np.flatnonzero(weights == value)
+            whole = rows.size == x.shape[0]
+            groups.append((value, rows.size, x if whole else x[rows], y if whole else y[rows]))
         # Nerve's quadratic cost sums over outputs where scikit-learn's squared error averages over them.
-        scale = 1.0 / self._outputs_per_loss()
+        outputs = self._outputs_per_loss()
         latest_loss, iteration = np.nan, 0
 
         def objective(parameters: npt.NDArray[np.float64]) -> Tuple[float, npt.NDArray[np.float64]]:
             nonlocal latest_loss
             net.set_parameters(parameters)
-            cost, gradient = net.cost_gradient(x, y, l2=self.alpha / scale)
-            latest_loss = cost * scale
-            return latest_loss, gradient.astype(np.float64) * scale
+            loss, gradient = 0.0, np.zeros(parameters.size)
+            for value, count, x_group, y_group in groups:
+                # cost_gradient adds ½(l2/count)·‖W‖²; times the group's share, 1/len(groups) of the penalty.
+                l2 = self.alpha * outputs / (len(groups) * value)
+                cost, group_gradient = net.cost_gradient(x_group, y_group, l2=l2)
+                share = value * count / total / outputs
+                loss += share * cost
+                gradient += share * group_gradient.astype(np.float64)
+            latest_loss = loss
+            return loss, gradient
 
         def report(_parameters: Any) -> None:
             nonlocal iteration
@@ -378,25 +617,36 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
     ) -> Tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         raise NotImplementedError
 
-    def _targets(self, y: npt.NDArray[Any]) -> Tuple[npt.NDArray[Any], int]:
+    def _targets(self, y: npt.NDArray[Any]) -> npt.NDArray[Any]:
         raise NotImplementedError
 
-    def _fit(self, X: Any, y: Any, incremental: bool, classes: Any = None) -> _NerveMLP:
+    def _score_arrays(self, X: npt.NDArray[Any], y: npt.NDArray[Any], weight: Optional[npt.NDArray[Any]]) -> float:
+        raise NotImplementedError
+
+    def _sample_weight(self, X: npt.NDArray[Any], y: npt.NDArray[Any], sample_weight: Any) -> Any:
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(sample_weight, X, dtype=np.float64)
+
+    def _fit(
+        self, X: Any, y: Any, sample_weight: Any, incremental: bool, classes: Any = None
+    ) -> _NerveMLP:
         self._check_params()
         reset = not hasattr(self, "net_") or not (incremental or self.warm_start)
         X, y = self._validate_input(X, y, reset=reset, incremental=incremental, classes=classes)
-        targets, n_outputs = self._targets(y)
+        weight = self._sample_weight(X, y, sample_weight)
+        targets = self._targets(y)
         rng = check_random_state(self.random_state)
-        if reset:
-            self._new_network(X.shape[1], n_outputs, rng)
-        self.net_.threads = self._threads()
+        initial = self._initialize(X.shape[1], targets.shape[1], rng) if reset else None
+        if not reset:
+            self.net_.threads = self._threads()
         if self.solver == "lbfgs":
-            self._train_lbfgs(X, targets)
+            self._train_lbfgs(X, targets, weight, rng, initial)
         else:
-            self._train(X, targets, 1 if incremental else self.max_iter, rng, incremental)
+            self._train(X, targets, y, weight, rng, incremental, initial)
         return self
 
-    def fit(self, X: Any, y: Any) -> Any:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
         """Trains for up to max_iter epochs (a fresh network unless warm_start and already fitted).
 
         Parameters
@@ -404,8 +654,11 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
         X : array_like of shape (n_samples, n_features)
             Training samples; a pandas DataFrame (nullable dtypes included) works too.
         y : array_like of shape (n_samples,) or (n_samples, n_outputs)
-            Class labels (classifier) or target values (regressor); a one-column DataFrame is read as 1-D,
-            with scikit-learn's DataConversionWarning.
+            Class labels or a 0/1 indicator matrix of labels (classifier), or target values (regressor); a
+            one-column DataFrame is read as 1-D, with scikit-learn's DataConversionWarning.
+        sample_weight : array_like of shape (n_samples,), optional
+            Non-negative weights: each sample's loss and gradient count in proportion to its weight, so an
+            integer weight acts as that many copies of the sample within its mini-batch.
 
         Returns
         -------
@@ -419,8 +672,18 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
             scikit-learn's words.
         ValueError
             For inputs scikit-learn's validation refuses (NaN, missing values, wrong shapes).
+
+        Warns
+        -----
+        ConvergenceWarning
+            When max_iter epochs ran without meeting the stopping rule, as scikit-learn warns.
+        UserWarning
+            "Training interrupted by user." after Ctrl-C: fit then returns the model as it stands.
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _outputs(self, X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        return self.net_.predict(X).astype(np.float64)
 
     def _predict_outputs(self, X: Any) -> npt.NDArray[np.float64]:
         check_is_fitted(self)
@@ -428,74 +691,156 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
         threads = self._threads()
         if self.net_.threads != threads:
             self.net_.threads = threads
-        return self.net_.predict(X).astype(np.float64)
+        return self._outputs(X)
 
 
-_Estimator = TypeVar("_Estimator", bound=type)
+_CLASSIFIER_PARAMETERS = _PARAMETERS.replace(
+    "    dropout : float",
+    """    class_weight : dict, "balanced" or None, default None
+        Weights of the classes, multiplying sample_weight as compute_sample_weight(class_weight, y) gives them;
+        "balanced" weighs each class by n_samples / (n_classes · its count).
+    dropout : float""",
+)
 
 
-def _own_init(cls: _Estimator) -> _Estimator:
-    """Gives a public estimator its own copy of the shared __init__, so that Python's messages about wrong
-    arguments ("MLPClassifier.__init__() got an unexpected keyword argument") name the class the user typed."""
-    shared: Callable[..., None] = _NerveMLP.__init__
-    code = shared.__code__
-    if hasattr(code, "co_qualname"):  # Python 3.11 on names the class in such messages
-        code = code.replace(co_qualname=f"{cls.__name__}.__init__")
-    init = types.FunctionType(code, shared.__globals__, "__init__", shared.__defaults__, shared.__closure__)
-    init.__kwdefaults__ = shared.__kwdefaults__
-    init.__qualname__ = f"{cls.__name__}.__init__"
-    init.__doc__ = shared.__doc__
-    init.__annotations__ = dict(shared.__annotations__)
-    setattr(cls, "__init__", init)
-    return cls
-
-
-@_own_init
 class MLPClassifier(ClassifierMixin, _NerveMLP):  # type: ignore[misc]
-    __doc__ = """A multi-layer perceptron classifier.
+    __doc__ = f"""A multi-layer perceptron classifier.
 
-    Hidden layers of `activation`, a softmax output and the log-likelihood cost. predict_proba gives the
-    softmax outputs in the order of ``classes_``.
-""" + _PARAMETERS
+    Hidden layers of `activation`; a softmax output and the log-likelihood cost for several classes, logistic
+    outputs and cross-entropy for two classes (one output) and for multilabel targets (one output per label).
 
-    _output_activation = "softmax"
-    _cost = "log_likelihood"
+    Parameters
+    ----------{_CLASSIFIER_PARAMETERS}{_ATTRIBUTES}    classes_ : ndarray
+        The class labels (for multilabel y, the label indices).
+"""
+
+    _parameter_constraints = {
+        **_NerveMLP._parameter_constraints,
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: Any = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: Any = 10,
+        max_fun: int = 15000,
+        class_weight: Any = None,
+        dropout: float = 0.0,
+        n_jobs: Optional[int] = None,
+    ) -> None:
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha,
+            batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init,
+            power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol,
+            verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun, dropout=dropout, n_jobs=n_jobs,
+        )
+        self.class_weight = class_weight
 
     def _validate_input(
         self, X: Any, y: Any, reset: bool, incremental: bool, classes: Any = None
     ) -> Tuple[npt.NDArray[Any], npt.NDArray[Any]]:
-        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=reset)
-        check_classification_targets(y)
-        labels = unique_labels(y)
+        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), multi_output=True, reset=reset)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        kind = type_of_target(y)
+        if kind not in ("binary", "multiclass", "multilabel-indicator"):
+            raise ValueError(f"Unknown label type: {kind!r}; y must be class labels or a 0/1 indicator matrix")
         if reset:
-            self.classes_ = unique_labels(classes) if incremental else labels
-        elif self.warm_start and not incremental and not np.array_equal(labels, self.classes_):
-            raise ValueError(f"warm_start needs the classes of the previous fit ({self.classes_}); y has {labels}")
-        unknown = np.setdiff1d(labels, self.classes_)
-        if unknown.size:
-            raise ValueError(f"y has classes {unknown} not in classes_ {self.classes_}")
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least two classes; got one class ({self.classes_[0]!r})"
-            )
+            binarizer = LabelBinarizer()
+            binarizer.fit(classes if incremental and kind != "multilabel-indicator" else y)
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least two classes; "
+                    f"got one class ({binarizer.classes_[0]!r})"
+                )
+            self._label_binarizer = binarizer
+            self.classes_ = binarizer.classes_
+            self.out_activation_ = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+            self.n_outputs_ = 1 if binarizer.y_type_ == "binary" else len(binarizer.classes_)
+        else:
+            labels = unique_labels(y)
+            if self.warm_start and not incremental and set(labels) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as in the previous call to fit. "
+                    f"Previously got {self.classes_}, `y` has {labels}"
+                )
+            if len(np.setdiff1d(labels, self.classes_)):
+                raise ValueError(
+                    f"`y` has classes not in `self.classes_`. `self.classes_` has {self.classes_}. 'y' has {labels}."
+                )
         return X, y
 
-    def _targets(self, y: npt.NDArray[Any]) -> Tuple[npt.NDArray[Any], int]:
-        # Class indices; Network.fit one-hot encodes them.
-        return np.searchsorted(self.classes_, y), len(self.classes_)
+    def _targets(self, y: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        targets: npt.NDArray[Any] = self._label_binarizer.transform(y).astype(np.float32)
+        return targets
+
+    def _sample_weight(self, X: npt.NDArray[Any], y: npt.NDArray[Any], sample_weight: Any) -> Any:
+        weight = super()._sample_weight(X, y, sample_weight)
+        if self.class_weight is None:
+            return weight
+        by_class = compute_sample_weight(self.class_weight, y)
+        return by_class if weight is None else weight * by_class
+
+    def _probabilities(self, outputs: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        if self.out_activation_ == "softmax":
+            # Renormalised in float64, so that rows sum to 1 as log_loss expects.
+            normalised: npt.NDArray[np.float64] = outputs / outputs.sum(axis=1, keepdims=True)
+            return normalised
+        # A float32 logistic output rounds to 1 beyond z ≈ 17 (and to 0 below z ≈ -104): kept strictly inside
+        # (0, 1), at the nearest values float32 can tell apart from the ends, as log-loss and callers expect.
+        outputs = np.clip(outputs, _LOGISTIC_FLOOR, 1.0 - _LOGISTIC_STEP)
+        if self.n_outputs_ == 1:
+            positive = outputs[:, 0]
+            return np.column_stack([1.0 - positive, positive])
+        return outputs
+
+    def _predict_labels(self, probabilities: npt.NDArray[np.float64]) -> Any:
+        if self.n_outputs_ == 1:
+            probabilities = probabilities[:, 1:]
+        return self._label_binarizer.inverse_transform(probabilities)
+
+    def _score_arrays(self, X: npt.NDArray[Any], y: npt.NDArray[Any], weight: Optional[npt.NDArray[Any]]) -> float:
+        predicted = self._predict_labels(self._probabilities(self._outputs(X)))
+        return float(accuracy_score(y, predicted, sample_weight=weight))
 
     @available_if(_NerveMLP._check_solver)  # type: ignore[untyped-decorator]
-    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> Any:
+    def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> Any:
         """One epoch over (X, y), starting a network on the first call (solvers "sgd" and "adam" only).
 
         Parameters
         ----------
         X : array_like of shape (n_samples, n_features)
             Training samples.
-        y : array_like of shape (n_samples,)
-            Their class labels.
+        y : array_like of shape (n_samples,) or (n_samples, n_labels)
+            Their class labels, or a 0/1 indicator matrix.
         classes : array_like, optional
-            Every label the model will ever see; required on the first call, and then the same or None.
+            Every label the model will ever see; required on the first call (unless y is an indicator matrix),
+            and then the same or None.
+        sample_weight : array_like of shape (n_samples,), optional
+            Non-negative weights of the samples, as in fit.
 
         Returns
         -------
@@ -508,11 +853,14 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):  # type: ignore[misc]
             Without classes on the first call, or for labels outside them.
         """
         if not hasattr(self, "net_"):
-            if classes is None:
+            if classes is None and type_of_target(y) != "multilabel-indicator":
                 raise ValueError("classes must be passed on the first call to partial_fit")
         elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
-            raise ValueError(f"classes {unique_labels(classes)} differ from classes_ {self.classes_} of earlier calls")
-        return self._fit(X, y, incremental=True, classes=classes)
+            raise ValueError(
+                f"`classes={unique_labels(classes)}` is not the same as on last call to partial_fit, "
+                f"was: {self.classes_}"
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
         """Class probabilities, one column per entry of ``classes_``.
@@ -525,17 +873,18 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):  # type: ignore[misc]
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
-            The softmax outputs; each row sums to 1.
+            For several classes and for two, each row sums to 1 in float64; for multilabel targets, each
+            label's probability.
 
         Raises
         ------
         sklearn.exceptions.NotFittedError
             Before fit.
         """
-        return self._predict_outputs(X)
+        return self._probabilities(self._predict_outputs(X))
 
-    def predict(self, X: Any) -> Any:
-        """The most probable class of each sample.
+    def predict_log_proba(self, X: Any) -> npt.NDArray[np.float64]:
+        """The logarithm of predict_proba.
 
         Parameters
         ----------
@@ -544,27 +893,93 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):  # type: ignore[misc]
 
         Returns
         -------
-        ndarray of shape (n_samples,)
-            Entries of ``classes_``.
+        ndarray of shape (n_samples, n_classes)
+            log(predict_proba(X)).
+        """
+        probabilities = self.predict_proba(X)
+        return np.log(probabilities, out=probabilities)
+
+    def predict(self, X: Any) -> Any:
+        """The most probable class of each sample, or each label's 0/1 for multilabel targets.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Entries of ``classes_``, or the indicator matrix (probability above 0.5).
 
         Raises
         ------
         sklearn.exceptions.NotFittedError
             Before fit.
         """
-        probabilities = self._predict_outputs(X)
-        return self.classes_[np.argmax(probabilities, axis=1)]
+        return self._predict_labels(self.predict_proba(X))
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
 
 
-@_own_init
 class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
-    __doc__ = """A multi-layer perceptron regressor.
+    __doc__ = f"""A multi-layer perceptron regressor.
 
-    Hidden layers of `activation`, a linear output and the quadratic cost.
-""" + _PARAMETERS
+    Hidden layers of `activation`, a linear output and the squared error.
 
-    _output_activation = "linear"
-    _cost = "quadratic"
+    Parameters
+    ----------
+    loss : {{"squared_error"}}, default "squared_error"
+        The loss: half the squared error, averaged over samples and outputs, as scikit-learn's.{_PARAMETERS}
+{_ATTRIBUTES}"""
+
+    _parameter_constraints = {
+        **_NerveMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error"})],
+    }
+
+    def __init__(
+        self,
+        loss: str = "squared_error",
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: Any = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: Any = 10,
+        max_fun: int = 15000,
+        dropout: float = 0.0,
+        n_jobs: Optional[int] = None,
+    ) -> None:
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha,
+            batch_size=batch_size, learning_rate=learning_rate, learning_rate_init=learning_rate_init,
+            power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol,
+            verbose=verbose, warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun, dropout=dropout, n_jobs=n_jobs,
+        )
+        self.loss = loss
 
     def _validate_input(
         self, X: Any, y: Any, reset: bool, incremental: bool, classes: Any = None
@@ -577,18 +992,23 @@ class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
         outputs = 1 if y.ndim == 1 else y.shape[1]
         if reset:
             self.n_outputs_ = outputs
+            self.out_activation_ = "identity"
         elif outputs != self.n_outputs_:
             raise ValueError(f"y has {outputs} target columns; the model was fitted with {self.n_outputs_}")
         return X, y
 
-    def _targets(self, y: npt.NDArray[Any]) -> Tuple[npt.NDArray[Any], int]:
-        return y.reshape(y.shape[0], -1), int(self.n_outputs_)
+    def _targets(self, y: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return y.reshape(y.shape[0], -1)
 
     def _outputs_per_loss(self) -> int:
         return int(self.n_outputs_)
 
+    def _score_arrays(self, X: npt.NDArray[Any], y: npt.NDArray[Any], weight: Optional[npt.NDArray[Any]]) -> float:
+        predicted = self._outputs(X)
+        return float(r2_score(y, predicted.ravel() if self.n_outputs_ == 1 else predicted, sample_weight=weight))
+
     @available_if(_NerveMLP._check_solver)  # type: ignore[untyped-decorator]
-    def partial_fit(self, X: Any, y: Any) -> Any:
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
         """One epoch over (X, y), starting a network on the first call (solvers "sgd" and "adam" only).
 
         Parameters
@@ -597,6 +1017,8 @@ class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
             Training samples.
         y : array_like of shape (n_samples,) or (n_samples, n_outputs)
             Their target values; as many columns on every call.
+        sample_weight : array_like of shape (n_samples,), optional
+            Non-negative weights of the samples, as in fit.
 
         Returns
         -------
@@ -608,7 +1030,7 @@ class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
         ValueError
             For targets with another number of columns than earlier calls.
         """
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X: Any) -> npt.NDArray[np.float64]:
         """The predicted target values.
