@@ -29,12 +29,12 @@
  *            evaluate, save, getters) on one network at once. nerve_train holds the network for itself during each
  *            epoch: readers wait for the epoch to end and run between epochs (and while a training hook or
  *            batch_progress runs, between mini-batches), so they always see the weights of a whole step. While a
- *            network is being trained, a second nerve_train, nerve_set_layer, nerve_set_parameters and nerve_reinit
- *            return NERVE_E_BUSY at once; otherwise the last three wait for running readers to finish. Handles are
- *            opaque values, not addresses, and are never reused: a handle that was freed is refused with
- *            NERVE_E_INVALID by every call (freeing it again is a no-op), and never names another network. nerve_free
- *            while other threads are inside calls on the same network is safe: those calls finish with it, and it is
- *            released when the last of them returns (Since 0.4).
+ *            network is being trained, a second nerve_train, nerve_set_layer, nerve_set_parameters, nerve_reinit and
+ *            nerve_initialize return NERVE_E_BUSY at once; otherwise the last four wait for running readers to
+ *            finish. Handles are opaque values, not addresses, and are never reused: a handle that was freed is
+ *            refused with NERVE_E_INVALID by every call (freeing it again is a no-op), and never names another
+ *            network. nerve_free while other threads are inside calls on the same network is safe: those calls
+ *            finish with it, and it is released when the last of them returns (Since 0.4).
  *            fork(): a child process inherits every network that no other thread was using at the fork, and can use
  *            it as the parent could. A network that another thread was training or predicting with at that moment is
  *            refused in the child with NERVE_E_INVALID (its locks and weights are as that thread left them);
@@ -139,11 +139,14 @@ const char *nerve_kernel(void);
 typedef enum nerve_enumeration {
     NERVE_ENUM_ACTIVATION = 0, /* NERVE_ACT_*: "sigmoid", "tanh", "relu", "leaky_relu", "linear", ... */
     NERVE_ENUM_COST,           /* NERVE_COST_*: "quadratic", "cross_entropy", "log_likelihood" */
-    NERVE_ENUM_INIT,           /* NERVE_INIT_*: "auto", "normalized", "large", "he" */
-    NERVE_ENUM_OPTIMIZER,      /* NERVE_OPTIMIZER_*: "sgd", "adam" */
+    NERVE_ENUM_INIT,           /* NERVE_INIT_*: "auto", "normalized", "large", "he", "glorot_uniform",
+                                  "glorot_normal", "lecun_normal" */
+    NERVE_ENUM_OPTIMIZER,      /* NERVE_OPTIMIZER_*: "sgd", "adam", "rprop" */
     NERVE_ENUM_MONITOR,        /* NERVE_MONITOR_*: "none", "running", "full" */
     NERVE_ENUM_LAYER,          /* NERVE_LAYER_*: "dense", "conv2d", "max_pool2d", "mean_pool2d" */
-    NERVE_ENUM_PADDING         /* NERVE_PADDING_*: "valid", "same"                               Since 0.3 */
+    NERVE_ENUM_PADDING,        /* NERVE_PADDING_*: "valid", "same"                               Since 0.3 */
+    NERVE_ENUM_METRIC,         /* NERVE_METRIC_*: "cost", "accuracy"                             Since 0.5 */
+    NERVE_ENUM_BIAS_INIT       /* NERVE_BIAS_*: "zero", "normal", "constant"                     Since 0.5 */
 } nerve_enumeration;
 
 /* The lower-case name of `value` in enumeration `enumeration` (a NERVE_ENUM_* value), or NULL if either is
@@ -160,7 +163,8 @@ nerve_status nerve_enum_value(nerve_enumeration enumeration, const char *name, i
  * ------------------------------------------------------------------------------------------------------------- */
 typedef struct nerve_net nerve_net; /* opaque */
 
-/* Activation of a layer. Leaky ReLU uses slope 0.01 for negative inputs. Step (0 below zero, 1 at zero and above)
+/* Activation of a layer. Leaky ReLU multiplies negative inputs by its layer's slope: NERVE_DEFAULT_NEGATIVE_SLOPE
+ * unless nerve_layer_spec's negative_slope sets another (since 0.5). Step (0 below zero, 1 at zero and above)
  * has no useful derivative: networks containing it can predict but not train. Softmax is allowed on any layer
  * but is meant for the output layer with NERVE_COST_LOG_LIKELIHOOD; on a convolution it normalises over the
  * layer's whole output (every channel and position of a sample together).                                  Since 0.1 */
@@ -185,22 +189,47 @@ typedef enum nerve_cost_function {  /* not nerve_cost: that name is the function
     NERVE_COST_LOG_LIKELIHOOD
 } nerve_cost_function;
 
-/* Weight initialisation. Biases are always drawn from N(0, 1).
- *   AUTO        He for ReLU and leaky-ReLU layers, NORMALIZED for every other layer (the default).
- *   NORMALIZED  weights ~ N(0, 1/√n_in)  (standard deviation 1/√n_in).
- *   LARGE       weights ~ N(0, 1).
- *   HE          weights ~ N(0, √(2/n_in)).                                                           Since 0.1 */
+/* Leaky ReLU's slope below zero when a layer does not set its own.                                 Since 0.5 */
+#define NERVE_DEFAULT_NEGATIVE_SLOPE 0.01f
+
+/* Weight initialisation, drawn layer by layer from the layer's n_in (inputs feeding one unit) and n_out (units
+ * one input feeds): a dense layer's are its inputs and outputs, a convolution's channels × window area and
+ * filters × window area (as PyTorch and Keras count them). Biases have their own rule, nerve_bias_init.
+ *   AUTO            He for ReLU and leaky-ReLU layers, NORMALIZED for every other layer (the default).
+ *   NORMALIZED      weights ~ N(0, 1/√n_in)  (standard deviation 1/√n_in).
+ *   LARGE           weights ~ N(0, 1).
+ *   HE              weights ~ N(0, √(2/n_in)).
+ *   GLOROT_UNIFORM  weights ~ U(−√(6/(n_in + n_out)), √(6/(n_in + n_out))) (Xavier; Keras's default). Since 0.5
+ *   GLOROT_NORMAL   weights ~ N(0, √(2/(n_in + n_out))).                                             Since 0.5
+ *   LECUN_NORMAL    weights ~ N(0, √(1/n_in)).                                                       Since 0.5
+ *                                                                                                    Since 0.1 */
 typedef enum nerve_init {
     NERVE_INIT_AUTO = 0,
     NERVE_INIT_NORMALIZED,
     NERVE_INIT_LARGE,
-    NERVE_INIT_HE
+    NERVE_INIT_HE,
+    NERVE_INIT_GLOROT_UNIFORM,
+    NERVE_INIT_GLOROT_NORMAL,
+    NERVE_INIT_LECUN_NORMAL
 } nerve_init;
 
+/* Bias initialisation.
+ *   ZERO      every bias 0 (the default since 0.5: with N(0, 1) biases small ReLU layers started with whole
+ *             units switched off, different ones for each seed).
+ *   NORMAL    biases ~ N(0, 1), the notes' network2 (and every network before 0.5).
+ *   CONSTANT  every bias the given value (e.g. 0.01 to start ReLU units on).                        Since 0.5 */
+typedef enum nerve_bias_init {
+    NERVE_BIAS_ZERO = 0,
+    NERVE_BIAS_NORMAL,
+    NERVE_BIAS_CONSTANT
+} nerve_bias_init;
+
 /* Creates a network with layer sizes sizes[0] (inputs) .. sizes[n_sizes-1] (outputs), n_sizes >= 2, and
- * activations[i] for the layer from sizes[i] to sizes[i+1] (n_sizes-1 entries). Weights are initialised with
- * NERVE_INIT_AUTO from a generator seeded with `seed`; the same generator then drives shuffling and dropout,
- * so the same seed, data and options give bit-identical weights on the same machine, whatever the thread count.
+ * activations[i] for the layer from sizes[i] to sizes[i+1] (n_sizes-1 entries; leaky-ReLU layers take
+ * NERVE_DEFAULT_NEGATIVE_SLOPE). Weights are initialised with NERVE_INIT_AUTO and biases with NERVE_BIAS_ZERO
+ * (since 0.5; N(0, 1) before; see nerve_initialize for others) from a generator seeded with `seed`; the same
+ * generator then drives shuffling and dropout, so the same seed, data and options give bit-identical weights on
+ * the same machine, whatever the thread count.
  * n_sizes must be 2 .. 4097, each size 1 .. 16777216, and the network at most 2^31 - 1 parameters.
  * On success *out receives a new network the caller frees with nerve_free; on failure *out is untouched.
  * Errors: NERVE_E_INVALID (NULL pointer, unknown enum), NERVE_E_SIZE, NERVE_E_UNSUPPORTED (an activation/cost
@@ -221,9 +250,22 @@ void nerve_free(nerve_net *net);
  * running on it finish first. Errors: NERVE_E_INVALID (bad handle, NULL out), NERVE_E_NOMEM.       Since 0.4 */
 nerve_status nerve_clone(const nerve_net *net, nerve_net **out);
 
-/* Re-draws every weight and bias with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`.
+/* Re-draws every weight with `init` (a NERVE_INIT_* value) from a generator reseeded with `seed`, and sets every
+ * bias to 0: nerve_initialize(net, init, NERVE_BIAS_ZERO, 0, seed). Since 0.5 biases start at zero; the
+ * notes' network2 initialisation (and 0.4's nerve_reinit) is
+ * nerve_initialize(net, NERVE_INIT_NORMALIZED, NERVE_BIAS_NORMAL, 0, seed).
  * NERVE_E_BUSY during training (see Threads).                                                        Since 0.1 */
 nerve_status nerve_reinit(nerve_net *net, nerve_init init, uint64_t seed);
+
+/* Sets every parameter again from a generator reseeded with `seed`, layer by layer: the weights drawn by
+ * `weights` (a NERVE_INIT_* value), then the biases by `biases` (a NERVE_BIAS_* value). bias_value is every
+ * bias's value with NERVE_BIAS_CONSTANT and ignored otherwise; it must be finite. The generator then drives
+ * shuffling and dropout, as after nerve_create with the same seed: a network created with `seed` and this call
+ * with (NERVE_INIT_AUTO, NERVE_BIAS_ZERO, 0, seed) are bit-identical.
+ * Errors: NERVE_E_INVALID (bad handle, unknown weights or biases value, bias_value NaN or infinite),
+ * NERVE_E_BUSY during training (see Threads); a failed call changes nothing.                       Since 0.5 */
+nerve_status nerve_initialize(nerve_net *net, nerve_init weights, nerve_bias_init biases, float bias_value,
+                              uint64_t seed);
 
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -255,7 +297,8 @@ typedef enum nerve_padding { NERVE_PADDING_VALID = 0, NERVE_PADDING_SAME } nerve
 
 /* One layer of a network to create; each layer reads what the one before it writes, the first the input
  * shape. Zero-initialise it and set the fields its kind uses: a field a kind does not use must stay 0, except
- * `activation`, which pooling layers ignore (they have none).                                        Since 0.3 */
+ * `activation`, which pooling layers ignore (they have none). A caller compiled against 0.3 or 0.4 passes the
+ * struct without negative_slope (spec_size 32), which reads as 0.                                   Since 0.3 */
 typedef struct nerve_layer_spec {
     int32_t kind;           /* NERVE_LAYER_* */
     int32_t units;          /* dense: outputs; convolution: filters; pooling: 0 */
@@ -265,24 +308,30 @@ typedef struct nerve_layer_spec {
     int32_t stride_width;   /* convolution, the window's extent for pooling); dense: 0 */
     int32_t padding;        /* NERVE_PADDING_*: convolution and pooling (VALID only); dense: 0 */
     int32_t activation;     /* NERVE_ACT_*: dense and convolution; ignored for pooling */
+    float   negative_slope; /* leaky ReLU's slope below zero, finite and in [0, 1): 0 = the default
+                               NERVE_DEFAULT_NEGATIVE_SLOPE (so a true slope of 0 is NERVE_ACT_RELU); any
+                               other activation and pooling: 0.                                   Since 0.5 */
 } nerve_layer_spec;
 
 /* Creates a network of n_layers layers (1 .. 4096) over samples of input_shape {channels, height, width}
  * (a vector of n values is {n, 1, 1}). `spec_size` is sizeof(nerve_layer_spec) as the caller compiled it (the
- * array's stride; this version accepts its own size only). Each layer's input and output must hold at most
- * 16777216 values, a convolution's filters at most 16777216 weights each and its patch matrix (weights per
- * filter × output positions) at most 2^26 values, and the network at most 2^31 - 1 parameters.
+ * array's stride): 36, or 32 for 0.3's and 0.4's struct (since 0.5; every slope is then the default). Each
+ * layer's input and output must hold at most 16777216 values, a convolution's filters at most 16777216 weights
+ * each and its patch matrix (weights per filter × output positions) at most 2^26 values, and the network at
+ * most 2^31 - 1 parameters.
  * Initialisation, seed and ownership as nerve_create (a convolution's n_in is channels × window area).
  * Errors: NERVE_E_INVALID (NULL pointer, unknown kind, activation or padding, a field its kind does not use
- * set, wrong spec_size), NERVE_E_SIZE (a window that does not fit, a zero or absurd size, an overflowing
- * shape; the message names the layer), NERVE_E_UNSUPPORTED (cost and output activation, SAME pooling),
- * NERVE_E_NOMEM.                                                                                     Since 0.3 */
+ * set, a negative_slope out of range or on a layer that is not leaky ReLU, wrong spec_size), NERVE_E_SIZE (a
+ * window that does not fit, a zero or absurd size, an overflowing shape; the message names the layer),
+ * NERVE_E_UNSUPPORTED (cost and output activation, SAME pooling), NERVE_E_NOMEM.                    Since 0.3 */
 nerve_status nerve_create_layers(nerve_net **out, const int32_t input_shape[3], const nerve_layer_spec *layers,
                                  int32_t n_layers, size_t spec_size, nerve_cost_function cost, uint64_t seed);
 
 /* Writes layer `layer`'s specification to *spec, as nerve_create_layers would take it, defaults resolved
- * (actual strides; a pooling layer's activation reads NERVE_ACT_LINEAR; a network from nerve_create or a
- * 0.1 model file has dense layers only). spec_size as for nerve_create_layers.
+ * (actual strides; a leaky-ReLU layer's actual slope, NERVE_DEFAULT_NEGATIVE_SLOPE unless it set its own, and
+ * 0 for other layers; a pooling layer's activation reads NERVE_ACT_LINEAR; a network from nerve_create or a
+ * 0.1 model file has dense layers only). spec_size as for nerve_create_layers: with 32, the bytes of 0.3's
+ * struct alone are written.
  * Errors: NERVE_E_INVALID (bad handle, layer index, NULL spec, wrong spec_size).                    Since 0.3 */
 nerve_status nerve_get_layer_spec(const nerve_net *net, int32_t layer, nerve_layer_spec *spec, size_t spec_size);
 
@@ -410,8 +459,14 @@ nerve_status nerve_check_gradient(const nerve_net *net, const float *x, const fl
 
 /* What one epoch measured. Costs include the regularisation term, as in the notes. Fields not measured
  * (evaluation figures without evaluation data, training figures with monitor_training = 0) are NaN.
- * Accuracy: for a softmax output, the fraction of samples whose largest output is at the position of y's
- * largest value; for other outputs, the fraction of individual outputs that agree with y after rounding at 0.5.
+ * Accuracy follows the targets, whatever the output activation, by a rule chosen once per data set (the training
+ * data, the evaluation data) from all its rows, never per mini-batch:
+ *   - every row of y one-hot (exactly one 1, zeros elsewhere) and 2 or more outputs: the fraction of samples whose
+ *     largest output (the first one on ties, as numpy's argmax) is at y's 1;
+ *   - otherwise, every target 0 or 1 (one binary output, multi-label): the fraction of all labels, n × outputs,
+ *     whose output rounded at 0.5 (0.5 rounds to 1) equals the target;
+ *   - otherwise (any other target value: regression): NaN, as there is no accuracy.
+ * Before 0.5, outputs other than softmax were always scored label by label, and regression got a number.
  * The pointer passed to the callback is valid only during the callback.                              Since 0.1 */
 typedef struct nerve_epoch_report {
     int32_t epoch;            /* 1-based */
@@ -445,14 +500,14 @@ typedef struct nerve_step {
  * thread that called nerve_train (also with threads > 1, so MPI_THREAD_FUNNELED suffices): the seam for
  * data-parallel training (an allreduce goes here) and for gradient surgery. gradient holds `count` floats
  * (nerve_parameter_count, laid out as nerve_get_parameters) that the hook may rewrite in place: the gradient of the
- * mean cost over this step's step->rows samples, regularisation excluded (the library adds the l2/l1 term after the
+ * mean cost over this step's step->rows samples (the weighted mean with sample_weights), regularisation excluded (the library adds the l2/l1 term after the
  * hook, scaled by regularization_n). step->rows is 0 in a step that has no samples left (see steps_per_epoch); the
  * gradient is then all zeros. hook_data is the options' hook_data. Return 0 to go on; non-zero ends training with
  * NERVE_E_ABORTED and the weights of the last completed epoch. The pointers are valid only during the call. While a
  * hook or the progress callback runs, other threads (and the hook itself) may call the read-only functions on the
  * network (nerve_predict, nerve_evaluate, nerve_get_parameters, nerve_cost_gradient, ...), which see the weights
- * before this step; nerve_train, nerve_set_layer, nerve_set_parameters and nerve_reinit on it return NERVE_E_BUSY,
- * and nerve_free is forbidden.                                                                         Since 0.4 */
+ * before this step; nerve_train, nerve_set_layer, nerve_set_parameters, nerve_reinit and nerve_initialize on it
+ * return NERVE_E_BUSY, and nerve_free is forbidden.                                                   Since 0.4 */
 typedef int32_t (*nerve_gradient_fn)(float *gradient, int64_t count, const nerve_step *step, void *hook_data);
 
 /* Called after each epoch's measurements and before the library acts on them, on the thread that called
@@ -473,9 +528,24 @@ typedef int32_t (*nerve_report_fn)(nerve_epoch_report *report, void *hook_data);
  * hook apply to what it may call; readers see the weights after this step.                          Since 0.5 */
 typedef int32_t (*nerve_batch_fn)(const nerve_step *step, void *user_data);
 
-/* The update rule training applies to each mini-batch's gradient: plain gradient descent (with momentum if set)
- * or Adam.                                                                                           Since 0.1 */
-typedef enum nerve_optimizer { NERVE_OPTIMIZER_SGD = 0, NERVE_OPTIMIZER_ADAM } nerve_optimizer;
+/* The update rule training applies to each mini-batch's gradient: plain gradient descent (with momentum, or
+ * Nesterov momentum, if set), Adam, or iRPROP− (Since 0.5; Igel & Hüsken 2000, with FANN's defaults): every
+ * parameter has its own step size Δ (starting at rprop_delta_zero) and moves by Δ against the sign of its
+ * gradient, the learning rate unused. While the sign holds Δ grows (× rprop_increase, at most rprop_delta_max);
+ * when it flips Δ shrinks (× rprop_decrease, at least rprop_delta_min), the parameter stays and its gradient
+ * counts as 0 at the next step; no step is taken back. The l2/l1 terms join the gradient before the sign test.
+ * RPROP is a full-batch method: it needs batch_size >= n and steps_per_epoch 0 or 1 (NERVE_E_UNSUPPORTED
+ * otherwise), and refuses momentum and lr_decay (NERVE_E_INVALID).                                  Since 0.1 */
+typedef enum nerve_optimizer {
+    NERVE_OPTIMIZER_SGD = 0,
+    NERVE_OPTIMIZER_ADAM,
+    NERVE_OPTIMIZER_RPROP /* Since 0.5 */
+} nerve_optimizer;
+
+/* What early stopping and the learning-rate schedule watch on the evaluation data (as the report hook leaves
+ * it): its cost (lower is better) or its accuracy (higher is better; the evaluation targets must be classes,
+ * NERVE_E_INVALID otherwise, unless a report_hook supplies the figure).                              Since 0.5 */
+typedef enum nerve_metric { NERVE_METRIC_COST = 0, NERVE_METRIC_ACCURACY } nerve_metric;
 
 /* How training cost and accuracy are measured:
  *   NONE      not at all (the report holds NaN): fastest.
@@ -540,6 +610,34 @@ typedef struct nerve_train_options {
     nerve_batch_fn batch_progress; /* may be NULL; called after mini-batches, see nerve_batch_fn */
     double   batch_interval;    /* least seconds between two batch_progress calls, finite and >= 0; 0 = after
                                    every mini-batch; default 0.1 */
+    const float *sample_weights; /* may be NULL (every weight 1, the default); else n finite weights >= 0, not
+                                   all 0, owned by the caller and read during nerve_train. A sample of weight w
+                                   counts as w copies of itself (scikit-learn's meaning): a mini-batch's cost is
+                                   Σ wᵢCᵢ / Σ wᵢ over its samples (all weights 0: a zero gradient), so full-batch
+                                   training with integer weights takes the steps of the data set with each sample
+                                   repeated wᵢ times, and weight 0 removes a sample. The n of l2's and l1's λ/n
+                                   becomes Σ wᵢ unless regularization_n is set; the reported training cost and
+                                   accuracy are weighted alike (the evaluation figures are not) */
+    int32_t  nesterov;          /* non-zero: Nesterov momentum, v ← μv − ηg; w ← w + μv − ηg (PyTorch's and
+                                   scikit-learn's form). Needs momentum > 0 and NERVE_OPTIMIZER_SGD
+                                   (NERVE_E_INVALID otherwise); default 0 */
+    /* NERVE_OPTIMIZER_RPROP's factors and step sizes (see nerve_optimizer; FANN's defaults): finite, and checked
+       whatever the optimizer (NERVE_E_INVALID otherwise) */
+    float    rprop_increase;    /* > 1; default 1.2 */
+    float    rprop_decrease;    /* in (0, 1); default 0.5 */
+    float    rprop_delta_min;   /* >= 0, <= rprop_delta_zero; default 0 */
+    float    rprop_delta_max;   /* >= rprop_delta_zero; default 50 */
+    float    rprop_delta_zero;  /* the first step size; default 0.1 */
+    int32_t  early_stopping_metric; /* NERVE_METRIC_*: what early stopping and lr_decay watch; default COST */
+    float    min_improvement;   /* an epoch's evaluation figure counts as better only if it beats the best so far
+                                   by more than this (scikit-learn's tol); finite, >= 0; default 0 (any
+                                   improvement). Only a better epoch's weights are kept as the best */
+    float    target_cost;       /* FANN's desired error: end training with NERVE_OK after the first epoch whose
+                                   training cost, as reported (regularisation included, as the report hook leaves
+                                   it), is <= this; with early stopping the best epoch's weights are restored as
+                                   at any end. 0 = off (default); finite, >= 0; needs monitor_training other
+                                   than NERVE_MONITOR_NONE (NERVE_E_INVALID otherwise) */
+    int32_t  reserved;          /* 0; keeps the struct free of implicit padding */
 } nerve_train_options;
 
 /* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */
@@ -548,9 +646,10 @@ void nerve_train_options_init(nerve_train_options *opts);
 /* Trains `net` on n samples: x is n × input_size, y is n × output_size (one-hot rows for classification). eval_x /
  * eval_y (eval_n samples) are optional (NULL, NULL, 0) and are used for the report, early stopping and the
  * learning-rate schedule. opts may be NULL for the defaults. The network keeps the trained weights. Returns
- * NERVE_OK (also when early stopping or lr_min ended training), NERVE_STOPPED (the progress or batch callback
- * asked to stop, or the cancel flag was set), or an error: NERVE_E_INVALID, NERVE_E_SIZE, NERVE_E_UNSUPPORTED (step layer), NERVE_E_BUSY, NERVE_E_NOMEM,
- * NERVE_E_DIVERGED, NERVE_E_ABORTED (a hook returned non-zero). Targets must lie in [0, 1] for the cross-entropy
+ * NERVE_OK (also when early stopping, lr_min or target_cost ended training), NERVE_STOPPED (the progress or batch
+ * callback asked to stop, or the cancel flag was set), or an error: NERVE_E_INVALID, NERVE_E_SIZE,
+ * NERVE_E_UNSUPPORTED (step layer; RPROP with mini-batches), NERVE_E_BUSY, NERVE_E_NOMEM, NERVE_E_DIVERGED,
+ * NERVE_E_ABORTED (a hook returned non-zero). Targets must lie in [0, 1] for the cross-entropy
  * and log-likelihood costs (NERVE_E_INVALID otherwise). See Threads for concurrent use.
  *   Stopping between mini-batches (cancel, batch_progress; since 0.5): training ends before the next
  * mini-batch, within one mini-batch of the request. The network then holds the weights after the last completed
@@ -579,7 +678,9 @@ nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t
 nerve_status nerve_predict(const nerve_net *net, const float *x, int64_t n, float *out, int64_t out_capacity);
 
 /* Cost (regularisation term excluded) and accuracy of the network on n samples, as defined for
- * nerve_epoch_report. Either out-pointer may be NULL.                                                Since 0.1 */
+ * nerve_epoch_report, with the rule chosen from these n rows of y: argmax agreement when every row is one-hot
+ * (2 or more outputs), else per-label agreement after rounding at 0.5 when every target is 0 or 1, else
+ * (regression targets) NaN. Either out-pointer may be NULL.                                          Since 0.1 */
 nerve_status nerve_evaluate(const nerve_net *net, const float *x, const float *y, int64_t n,
                             float *cost, float *accuracy);
 
@@ -601,7 +702,8 @@ nerve_status nerve_evaluate(const nerve_net *net, const float *x, const float *y
  *   file gets 0666 less the umask.
  *   errno: unchanged by a successful save; messages name `path` (bytes that are not UTF-8 shown as \xNN).
  * Format: little-endian, magic "NERVEnet", format version (2 since 0.2), cost, self-sized layer records (kind,
- * activation, input and output shapes), generator state, parameters, CRC-32.
+ * activation, input and output shapes, window; since 0.5 a leaky-ReLU layer's slope when it is not the default:
+ * 0.3 and 0.4 load every other file this version writes), generator state, parameters, CRC-32.
  * Errors: NERVE_E_INVALID (NULL, empty or too long path), NERVE_E_IO, NERVE_E_NOMEM.               Since 0.1 */
 nerve_status nerve_save(const nerve_net *net, const char *path);
 
@@ -609,7 +711,8 @@ nerve_status nerve_save(const nerve_net *net, const char *path);
  * Anything but a regular file (FIFO, device, directory, socket) is refused with NERVE_E_IO without blocking.
  * The header is read first and its counts checked against the file's length, so a file of the wrong size is
  * refused with NERVE_E_FORMAT before the rest is read or memory is allocated for it; then the CRC and every
- * value are checked. On success *out receives a new network
+ * value are checked. Leaky-ReLU layers of files without a slope (all before 0.5) get
+ * NERVE_DEFAULT_NEGATIVE_SLOPE. On success *out receives a new network
  * (free with nerve_free) with a thread count of 1.                                                  Since 0.1 */
 nerve_status nerve_load(const char *path, nerve_net **out);
 
@@ -651,6 +754,8 @@ nerve_status nerve_create_r(nerve_net **out, const int32_t *sizes, int32_t n_siz
                             nerve_cost_function cost, uint64_t seed, nerve_error *error);
 nerve_status nerve_clone_r(const nerve_net *net, nerve_net **out, nerve_error *error);
 nerve_status nerve_reinit_r(nerve_net *net, nerve_init init, uint64_t seed, nerve_error *error);
+nerve_status nerve_initialize_r(nerve_net *net, nerve_init weights, nerve_bias_init biases, float bias_value,
+                                uint64_t seed, nerve_error *error);
 nerve_status nerve_create_layers_r(nerve_net **out, const int32_t input_shape[3], const nerve_layer_spec *layers,
                                    int32_t n_layers, size_t spec_size, nerve_cost_function cost, uint64_t seed,
                                    nerve_error *error);

@@ -2,15 +2,17 @@
 public enum Activation: Int32, CaseIterable, Sendable {
     case sigmoid = 0, tanh, relu, leakyRelu, linear, softmax, step
 
-    public static let leakySlope: Float = 0.01
+    /// Leaky ReLU's slope below zero when a layer does not set its own (NERVE_DEFAULT_NEGATIVE_SLOPE).
+    public static let defaultNegativeSlope: Float = 0.01
 
     public var name: String { identifier.description }
 
     /// Step has no useful derivative, so a network containing it can only predict.
     public var isTrainable: Bool { self != .step }
 
-    /// Applies the function in place to `rows` rows of `columns` pre-activations z.
-    package func apply(_ z: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    /// Applies the function in place to `rows` rows of `columns` pre-activations z. `negativeSlope` is the
+    /// layer's leaky-ReLU slope; other functions ignore it.
+    package func apply(_ z: UnsafeMutablePointer<Float>, rows: Int, columns: Int, negativeSlope: Float) {
         let count = rows * columns
         switch self {
         case .sigmoid:
@@ -20,7 +22,7 @@ public enum Activation: Int32, CaseIterable, Sendable {
         case .relu:
             for i in 0..<count { z[i] = max(z[i], 0) }
         case .leakyRelu:
-            for i in 0..<count { let v = z[i]; z[i] = v >= 0 ? v : v * Activation.leakySlope }
+            for i in 0..<count { let v = z[i]; z[i] = v >= 0 ? v : v * negativeSlope }
         case .linear:
             break
         case .softmax:
@@ -42,9 +44,10 @@ public enum Activation: Int32, CaseIterable, Sendable {
     }
 
     /// Turns g = ∂C/∂a into ∂C/∂z in place, given the layer's outputs a. Every derivative is written in terms of a,
-    /// so z need not be kept: σ′ = a(1−a), tanh′ = 1−a², ReLU′ = [a>0], softmax's Jacobian a_j(δ_jk − a_k).
+    /// so z need not be kept: σ′ = a(1−a), tanh′ = 1−a², ReLU′ = [a>0], softmax's Jacobian a_j(δ_jk − a_k);
+    /// leaky ReLU's slope is positive, so a has z's sign and a ≥ 0 tells the side of the kink.
     package func backpropagate(outputs a: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
-                              rows: Int, columns: Int) {
+                              rows: Int, columns: Int, negativeSlope: Float) {
         let count = rows * columns
         switch self {
         case .sigmoid:
@@ -55,7 +58,7 @@ public enum Activation: Int32, CaseIterable, Sendable {
         case .relu:
             for i in 0..<count { g[i] = a[i] > 0 ? g[i] : 0 }
         case .leakyRelu:
-            for i in 0..<count { g[i] *= a[i] >= 0 ? 1 : Activation.leakySlope }
+            for i in 0..<count { g[i] *= a[i] >= 0 ? 1 : negativeSlope }
         case .linear:
             break
         case .softmax:

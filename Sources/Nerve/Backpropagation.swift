@@ -5,6 +5,8 @@ final class Backpropagation {
     let capacity: Int
     let inputs: FloatBuffer
     let targets: FloatBuffer
+    /// The batch's sample weights, when the data has them (see SampleWeights).
+    let weights: FloatBuffer?
     /// Each layer's activations f(z).
     private let outputs: [FloatBuffer]
     /// Each layer's error: ∂C/∂a as the layer above writes it, then ∂C/∂z.
@@ -18,11 +20,12 @@ final class Backpropagation {
     /// What each layer keeps from forward to backward, where that fits in Tuning.maxKeptFloats.
     private let kept: [FloatBuffer?]
 
-    init(network: Network, capacity: Int, dropout: Bool) throws {
+    init(network: Network, capacity: Int, dropout: Bool, weighted: Bool = false) throws {
         self.network = network
         self.capacity = capacity
         inputs = try FloatBuffer(count: capacity * network.inputSize, zeroed: false)
         targets = try FloatBuffer(count: capacity * network.outputSize, zeroed: false)
+        weights = weighted ? try FloatBuffer(count: capacity, zeroed: false) : nil
         outputs = try network.layers.map { try FloatBuffer(count: capacity * $0.outputs, zeroed: false) }
         deltas = try network.layers.map { try FloatBuffer(count: capacity * $0.outputs, zeroed: false) }
         let hidden = network.layers.dropLast()
@@ -53,7 +56,7 @@ final class Backpropagation {
             let out = outputs[i].base
             layer.forward(input(ofLayer: i), rows: rows, parameters: network.parameters(ofLayer: i), into: out,
                           memory: memory(ofLayer: i), team: team)
-            Stages.activate(out, rows: rows, columns: layer.outputs, layer.activation, team: team)
+            Stages.activate(out, rows: rows, columns: layer.outputs, layer, team: team)
             if let mask = masks[i]?.base, let dropped = masked[i]?.base {
                 Stages.drop(out, count: rows * layer.outputs, probability: dropout, random: &random, mask: mask,
                             into: dropped)
@@ -61,17 +64,23 @@ final class Backpropagation {
         }
     }
 
-    /// Backward pass after `forward`: hands the gradient of the batch's mean cost (regularisation excluded) to
+    /// Backward pass after `forward`: hands the gradient of the batch's mean cost (weighted mean with sample
+    /// weights; regularisation excluded) to
     /// `gradient`, a sink laid out like the network's parameters.
     func backward(rows: Int, into gradient: GradientSink, team: WorkerTeam?) {
         let layers = network.layers
         let last = layers.count - 1
         network.cost.outputError(outputs: finalOutputs, targets: targets.base, activation: layers[last].activation,
-                                 into: deltas[last].base, rows: rows, columns: layers[last].outputs)
+                                 negativeSlope: layers[last].negativeSlope, into: deltas[last].base, rows: rows,
+                                 columns: layers[last].outputs)
         // The mean over the batch: scaling δ of the output layer scales every gradient below it.
-        let mean = 1 / Float(rows)
         let outputDelta = deltas[last].base
-        for k in 0..<(rows * layers[last].outputs) { outputDelta[k] *= mean }
+        if let weights {
+            SampleWeights.scale(outputDelta, rows: rows, columns: layers[last].outputs, by: weights.base)
+        } else {
+            let mean = 1 / Float(rows)
+            for k in 0..<(rows * layers[last].outputs) { outputDelta[k] *= mean }
+        }
 
         for i in stride(from: last, through: 0, by: -1) {
             let layer = layers[i]
@@ -87,7 +96,7 @@ final class Backpropagation {
                     for k in 0..<(rows * previous.outputs) { below[k] *= mask[k] }
                 }
                 Stages.differentiate(below, outputs: outputs[i - 1].base, rows: rows, columns: previous.outputs,
-                                     previous.activation, team: team)
+                                     previous, team: team)
             }
         }
     }
@@ -99,6 +108,7 @@ final class Backpropagation {
             let source = order.map { Int($0[start + r]) } ?? (start + r)
             (inputs.base + r * inWidth).update(from: data.x + source * inWidth, count: inWidth)
             (targets.base + r * outWidth).update(from: data.y + source * outWidth, count: outWidth)
+            if let weights { weights.base[r] = data.weights?[source] ?? 1 }
         }
     }
 }

@@ -28,6 +28,7 @@ package struct ConvolutionLayer: Layer {
     package var weightCount: Int { filters * patch }
     package var parameterCount: Int { filters * patch + filters }
     package var fanIn: Int { patch }
+    package var fanOut: Int { filters * spec.window.height * spec.window.width }
     package var multiplyAdds: Int { filters * patch * positions }
 
     /// Per group: room for one patch matrix or the group's δ side by side, a patch-matrix gradient, and the

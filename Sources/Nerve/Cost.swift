@@ -50,9 +50,10 @@ public enum Cost: Int32, CaseIterable, Sendable {
         }
     }
 
-    /// Writes the output layer's error δ = ∂C/∂z for each sample (BP1).
+    /// Writes the output layer's error δ = ∂C/∂z for each sample (BP1); `negativeSlope` is the output layer's
+    /// leaky-ReLU slope.
     package func outputError(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
-                            activation: Activation, into delta: UnsafeMutablePointer<Float>,
+                            activation: Activation, negativeSlope: Float, into delta: UnsafeMutablePointer<Float>,
                             rows: Int, columns: Int) {
         let count = rows * columns
         if cancelsDerivative(of: activation) {
@@ -70,7 +71,8 @@ public enum Cost: Int32, CaseIterable, Sendable {
         case .logLikelihood:
             for i in 0..<count { delta[i] = -y[i] / max(a[i], 1e-30) }
         }
-        activation.backpropagate(outputs: a, gradient: delta, rows: rows, columns: columns)
+        activation.backpropagate(outputs: a, gradient: delta, rows: rows, columns: columns,
+                                 negativeSlope: negativeSlope)
     }
 }
 

@@ -13,6 +13,7 @@ package struct DenseLayer: Layer {
     package var weightCount: Int { k * m }
     package var parameterCount: Int { k * m + m }
     package var fanIn: Int { k }
+    package var fanOut: Int { m }
     package var multiplyAdds: Int { k * m }
 
     package func forward(_ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,

@@ -36,6 +36,19 @@ extension WeightInit: Identified {
         case .normalized: return "normalized"
         case .large: return "large"
         case .he: return "he"
+        case .glorotUniform: return "glorot_uniform"
+        case .glorotNormal: return "glorot_normal"
+        case .lecunNormal: return "lecun_normal"
+        }
+    }
+}
+
+extension BiasInit: Identified {
+    public var identifier: StaticString {
+        switch self {
+        case .zero: return "zero"
+        case .normal: return "normal"
+        case .constant: return "constant"
         }
     }
 }
@@ -45,6 +58,16 @@ extension OptimizerKind: Identified {
         switch self {
         case .sgd: return "sgd"
         case .adam: return "adam"
+        case .rprop: return "rprop"
+        }
+    }
+}
+
+extension WatchedMetric: Identified {
+    public var identifier: StaticString {
+        switch self {
+        case .cost: return "cost"
+        case .accuracy: return "accuracy"
         }
     }
 }

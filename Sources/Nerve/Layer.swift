@@ -9,6 +9,9 @@ package protocol Layer: Sendable {
     var weightCount: Int { get }
     /// Inputs feeding one unit, for initialisation schemes (a convolution's is channels × kernel area).
     var fanIn: Int { get }
+    /// Units one input feeds, for the schemes that balance the backward pass too (a convolution's is
+    /// filters × kernel area, as PyTorch and Keras count it).
+    var fanOut: Int { get }
     /// Multiply-adds (or comparisons) of one sample's forward pass: what decides whether sharing pays.
     var multiplyAdds: Int { get }
     /// Floats of working memory the forward pass (and, when `training`, the backward pass) needs for up to
@@ -40,6 +43,7 @@ extension Layer {
     package var inputs: Int { spec.input.count! }
     package var outputs: Int { spec.output.count! }
     package var activation: Activation { spec.activation }
+    package var negativeSlope: Float { spec.negativeSlope }
     package func scratchCount(rows: Int, training: Bool) -> Int { 0 }
     package func keptCount(rows: Int) -> Int { 0 }
     package func absorbsDerivative(of activation: Activation) -> Bool { false }

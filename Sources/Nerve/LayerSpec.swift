@@ -76,38 +76,48 @@ public struct Window: Equatable, Sendable {
 }
 
 /// One description of a layer, used alike by construction, the model file and the C API: its kind, the shape
-/// it reads, the shape it writes, its activation and, for convolution and pooling, its window. A new kind of
-/// layer is a new `LayerKind`, a new file conforming to `Layer`, and a case in `makeLayer`.
+/// it reads, the shape it writes, its activation (with its slope, for leaky ReLU) and, for convolution and
+/// pooling, its window. A new kind of layer is a new `LayerKind`, a new file conforming to `Layer`, and a case
+/// in `makeLayer`.
 public struct LayerSpec: Equatable, Sendable {
     public var kind: LayerKind
     public var input: Shape
     public var output: Shape
     public var activation: Activation
     public var window: Window
+    /// Leaky ReLU's slope below zero, in (0, 1); 0 for every other activation. Kept resolved, so two specs
+    /// that compute alike compare equal.
+    public var negativeSlope: Float
 
-    public init(kind: LayerKind, input: Shape, output: Shape, activation: Activation, window: Window = .none) {
+    /// `negativeSlope` nil takes the activation's default: `Activation.defaultNegativeSlope` for leaky ReLU.
+    public init(kind: LayerKind, input: Shape, output: Shape, activation: Activation, window: Window = .none,
+                negativeSlope: Float? = nil) {
         self.kind = kind
         self.input = input
         self.output = output
         self.activation = activation
         self.window = window
+        self.negativeSlope = negativeSlope ?? (activation == .leakyRelu ? Activation.defaultNegativeSlope : 0)
     }
 
     /// A fully connected layer from `inputs` values to `outputs` units.
-    public static func dense(inputs: Int, outputs: Int, activation: Activation) -> LayerSpec {
-        dense(input: Shape(channels: inputs), outputs: outputs, activation: activation)
+    public static func dense(inputs: Int, outputs: Int, activation: Activation,
+                             negativeSlope: Float? = nil) -> LayerSpec {
+        dense(input: Shape(channels: inputs), outputs: outputs, activation: activation, negativeSlope: negativeSlope)
     }
 
     /// A fully connected layer reading any shape as a flat vector (channel after channel, row after row).
-    public static func dense(input: Shape, outputs: Int, activation: Activation) -> LayerSpec {
-        LayerSpec(kind: .dense, input: input, output: Shape(channels: outputs), activation: activation)
+    public static func dense(input: Shape, outputs: Int, activation: Activation,
+                             negativeSlope: Float? = nil) -> LayerSpec {
+        LayerSpec(kind: .dense, input: input, output: Shape(channels: outputs), activation: activation,
+                  negativeSlope: negativeSlope)
     }
 
     /// A convolution of `filters` kernels of window.height × window.width × input.channels, or a pooling layer
     /// (`filters` ignored: pooling keeps the channels). The output shape follows from the input and window;
     /// throws if the window does not fit.
     public static func windowed(_ kind: LayerKind, input: Shape, filters: Int = 0, window: Window,
-                                activation: Activation = .linear) throws -> LayerSpec {
+                                activation: Activation = .linear, negativeSlope: Float? = nil) throws -> LayerSpec {
         guard kind != .dense else { throw NerveError.invalid("a dense layer has no window") }
         guard let height = Window.outputs(input.height, window: window.height, stride: window.strideHeight,
                                           padding: window.padding),
@@ -117,20 +127,21 @@ public struct LayerSpec: Equatable, Sendable {
         }
         let channels = kind == .conv2D ? filters : input.channels
         return LayerSpec(kind: kind, input: input, output: Shape(channels: channels, height: height, width: width),
-                         activation: activation, window: window)
+                         activation: activation, window: window, negativeSlope: negativeSlope)
     }
 
     /// The layer a user describes by its kind and numbers, reading `input`: `units` outputs (dense) or
     /// filters (convolution; ignored by pooling); a stride of 0 takes the kind's default, 1 for a convolution
-    /// and the window's extent for pooling; pooling has no activation. Throws if the numbers do not fit.
+    /// and the window's extent for pooling; pooling has no activation; a nil slope is the activation's default.
+    /// Throws if the numbers do not fit.
     public static func make(_ kind: LayerKind, input: Shape, units: Int, windowHeight: Int = 0, windowWidth: Int = 0,
                             strideHeight: Int = 0, strideWidth: Int = 0, padding: Padding = .valid,
-                            activation: Activation) throws -> LayerSpec {
+                            activation: Activation, negativeSlope: Float? = nil) throws -> LayerSpec {
         guard kind != .dense else {
             guard units >= 1, units <= Network.maxLayerWidth else {
                 throw NerveError.size("a dense layer has 1 to \(Network.maxLayerWidth) units, not \(units)")
             }
-            return .dense(input: input, outputs: units, activation: activation)
+            return .dense(input: input, outputs: units, activation: activation, negativeSlope: negativeSlope)
         }
         if kind == .conv2D {
             guard units >= 1, units <= Network.maxLayerWidth else {
@@ -142,7 +153,8 @@ public struct LayerSpec: Equatable, Sendable {
                             strideWidth: strideWidth != 0 ? strideWidth : kind.isPooling ? windowWidth : 1,
                             padding: padding)
         return try windowed(kind, input: input, filters: units, window: window,
-                            activation: kind.isPooling ? .linear : activation)
+                            activation: kind.isPooling ? .linear : activation,
+                            negativeSlope: kind.isPooling ? nil : negativeSlope)
     }
 
     /// Why `window` cannot slide over `input`, or nil if it can.
@@ -162,8 +174,22 @@ public struct LayerSpec: Equatable, Sendable {
     /// working memory of one sample stays within 256 MiB.
     public static let maxPatchMatrix = 1 << 26
 
+    /// Why `negativeSlope` does not suit `activation`, or nil if it does. The slope must stay above 0, where
+    /// backpropagation can tell the side of the kink from the output's sign, and below 1.
+    static func slopeProblem(activation: Activation, negativeSlope: Float) -> String? {
+        if activation == .leakyRelu {
+            return negativeSlope > 0 && negativeSlope < 1 ? nil
+                : "a leaky ReLU's negative slope must be above 0 and below 1, not \(negativeSlope)"
+        }
+        return negativeSlope == 0 ? nil
+            : "only a leaky_relu layer has a negative slope, not a \(activation.name) one (\(negativeSlope))"
+    }
+
     /// Checks the spec's own consistency and limits, then builds the layer.
     package func makeLayer() throws -> any Layer {
+        if let problem = LayerSpec.slopeProblem(activation: activation, negativeSlope: negativeSlope) {
+            throw NerveError.invalid(problem)
+        }
         for (name, shape) in [("input", input), ("output", output)] {
             guard shape.channels >= 1, shape.height >= 1, shape.width >= 1, let count = shape.count,
                   count <= Network.maxLayerWidth else {
@@ -186,7 +212,7 @@ public struct LayerSpec: Equatable, Sendable {
                 }
             }
             let expected = try LayerSpec.windowed(kind, input: input, filters: output.channels, window: window,
-                                                  activation: activation)
+                                                  activation: activation, negativeSlope: negativeSlope)
             guard expected.output == output else {
                 throw NerveError.size("a \(kind.name) layer on \(input) with this window gives \(expected.output), not \(output)")
             }

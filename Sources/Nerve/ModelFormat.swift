@@ -9,28 +9,39 @@
 ///         3 × u32 input shape (channels, height, width), 3 × u32 output shape
 ///         then the fields of the kind: none for a dense layer (36 bytes); for convolution and pooling
 ///         (56 bytes) u32 window height, u32 window width, u32 vertical stride, u32 horizontal stride,
-///         u32 padding (0 valid, 1 same); a record must describe a layer the library can build (a dense
-///         layer writes a vector, n × 1 × 1; pooling has no activation and valid padding; a window's output
-///         shape is the one its input, window, strides and padding give)
+///         u32 padding (0 valid, 1 same); then, since 0.5 and only for a leaky-ReLU layer whose slope is not
+///         the default 0.01, f32 negative slope (4 bytes more: 40 and 60); a record without it has slope 0.01.
+///         A record must describe a layer the library can build (a dense layer writes a vector, n × 1 × 1;
+///         pooling has no activation and valid padding; a window's output shape is the one its input, window,
+///         strides and padding give; a slope lies in (0, 1))
 ///     4 × u64 generator state
 ///     u64 parameter count P, then P × f32 parameters (layer by layer: weights row-major, then biases)
 ///     u32 CRC-32 of every byte before it
 ///
 /// Version 1 (written by 0.1) still loads: after the magic and version, u32 cost, u32 L, u32 input size, then
 /// L × (u32 kind 0, u32 outputs, u32 activation); the rest as above.
-/// The reader checks every count against the buffer's length before it allocates anything.
+/// The reader checks every count against the buffer's length before it allocates anything. The slope needed
+/// no new version: files of default-slope networks stay byte for byte what 0.3 and 0.4 wrote and read, and
+/// those readers refuse a record with a slope by its size.
 package enum ModelFormat {
     static let magic: [UInt8] = Array("NERVEnet".utf8)
     package static let version: UInt32 = 2
     static let minimumSize = 8 + 4 + 8 + 4 * 8 + 8 + 4
 
-    /// Bytes of a layer record: size, kind and activation, two shapes, then the kind's own fields.
-    static func recordSize(_ spec: LayerSpec) -> Int {
-        switch spec.kind {
+    /// Bytes of a layer record without a slope: size, kind and activation, two shapes, the kind's own fields.
+    static func baseRecordSize(_ kind: LayerKind) -> Int {
+        switch kind {
         case .dense: return 4 * 9
         case .conv2D, .maxPool2D, .meanPool2D: return 4 * 14
         }
     }
+
+    /// Whether a layer's record carries its slope: only a leaky ReLU's that is not the default.
+    static func storesSlope(_ spec: LayerSpec) -> Bool {
+        spec.activation == .leakyRelu && spec.negativeSlope != Activation.defaultNegativeSlope
+    }
+
+    static func recordSize(_ spec: LayerSpec) -> Int { baseRecordSize(spec.kind) + (storesSlope(spec) ? 4 : 0) }
 
     package static func serializedSize(_ network: Network) -> Int {
         8 + 4 + 8 + network.specs.reduce(0) { $0 + recordSize($1) } + 4 * 8 + 8 + 4 * network.parameterCount + 4
@@ -57,6 +68,7 @@ package enum ModelFormat {
                 for value in [w.height, w.width, w.strideHeight, w.strideWidth] { writer.put(UInt32(value)) }
                 writer.put(UInt32(bitPattern: w.padding.rawValue))
             }
+            if storesSlope(spec) { writer.put(spec.negativeSlope.bitPattern) }
         }
         let s = network.random.state
         for word in [s.0, s.1, s.2, s.3] { writer.put(word) }
@@ -79,7 +91,7 @@ package enum ModelFormat {
     }
 
     /// The longest header a readable file can have: every layer's record at the largest size.
-    static let maxHeaderSize = 8 + 4 + 8 + Network.maxLayers * 4 * 14 + 4 * 8 + 8
+    static let maxHeaderSize = 8 + 4 + 8 + Network.maxLayers * 4 * 15 + 4 * 8 + 8
 
     /// Parses and checks the header from the file's first bytes (at least maxHeaderSize of them, or the whole
     /// file): magic, version, cost, layers that build, and a parameter count that matches them.
@@ -182,8 +194,12 @@ package enum ModelFormat {
                 spec.window = Window(height: height, width: width, strideHeight: strideHeight,
                                      strideWidth: strideWidth, padding: padding)
             }
-            guard size == recordSize(spec) else {
-                throw NerveError.format("corrupted model: layer \(i)'s record is \(size) bytes, a \(kind) layer's is \(recordSize(spec))")
+            let base = baseRecordSize(kind)
+            if activation == .leakyRelu, size == base + 4 {
+                // Checked with the rest of the layer when the header builds it (makeLayer).
+                spec.negativeSlope = Float(bitPattern: try reader.u32())
+            } else if size != base {
+                throw NerveError.format("corrupted model: layer \(i)'s record is \(size) bytes, a \(kind) layer's is \(base)\(activation == .leakyRelu ? " or \(base + 4) with its slope" : "")")
             }
             reader.offset = start + size
             specs.append(spec)

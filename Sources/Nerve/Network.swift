@@ -19,7 +19,7 @@ public final class Network: @unchecked Sendable {
     private let threadCount = Atomic<Int>(1)
     private let inferencePool = Pool<InferenceWorkspace>()
 
-    /// A dense network with every parameter drawn by `WeightInit.auto` from `seed`.
+    /// A dense network with weights drawn by `WeightInit.auto` from `seed` and zero biases.
     public convenience init(sizes: [Int], activations: [Activation], cost: Cost, seed: UInt64) throws {
         guard sizes.count >= 2 else { throw NerveError.size("a network needs at least 2 sizes (inputs and outputs)") }
         guard activations.count == sizes.count - 1 else {
@@ -31,7 +31,7 @@ public final class Network: @unchecked Sendable {
         try self.init(specs: specs, cost: cost, seed: seed)
     }
 
-    /// A network of any layers with every parameter drawn by `WeightInit.auto` from `seed`.
+    /// A network of any layers with weights drawn by `WeightInit.auto` from `seed` and zero biases.
     public convenience init(specs: [LayerSpec], cost: Cost, seed: UInt64) throws {
         try self.init(specs: specs, cost: cost, parameters: nil, random: Random(seed: seed))
         initialize(.auto, seed: seed)
@@ -111,15 +111,16 @@ public final class Network: @unchecked Sendable {
     }
 
 
-    /// Redraws every parameter, layer by layer: weights with the scheme's deviation for that layer, then biases
-    /// from N(0, 1). Reseeds the generator.
-    public func initialize(_ scheme: WeightInit, seed: UInt64) {
+    /// Sets every parameter again, layer by layer: weights drawn by `weights` for that layer, then biases by
+    /// `biases` (`biasValue` is the constant's). Reseeds the generator, so the notes' network2
+    /// (.normalized, .normal) draws exactly what 0.4 drew for every network.
+    public func initialize(_ weights: WeightInit, biases: BiasInit = .zero, biasValue: Float = 0, seed: UInt64) {
         random = Random(seed: seed)
         for (i, layer) in layers.enumerated() {
             let block = parameters(ofLayer: i)
-            let deviation = scheme.standardDeviation(for: layer)
-            for k in 0..<layer.weightCount { block[k] = Float(random.nextGaussian() * deviation) }
-            for k in layer.weightCount..<layer.parameterCount { block[k] = Float(random.nextGaussian()) }
+            weights.draw(for: layer, into: block, count: layer.weightCount, random: &random)
+            biases.fill(block + layer.weightCount, count: layer.parameterCount - layer.weightCount, value: biasValue,
+                        random: &random)
         }
     }
 
@@ -143,16 +144,18 @@ public final class Network: @unchecked Sendable {
         }
     }
 
-    /// Mean cost (without regularisation) and accuracy over `rows` samples. Training passes its own team.
-    package func measure(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int,
+    /// Mean cost (without regularisation) and accuracy over `rows` samples, by `rule` or else the one these
+    /// targets call for. Training passes its own team.
+    package func measure(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, rows: Int, rule: AccuracyRule? = nil,
                          team: WorkerTeam? = nil) throws -> Metrics {
-        try withInference(rows: rows, team: team) { workspace, team in
+        let rule = rule ?? AccuracyRule(targets: y, rows: rows, columns: outputSize)
+        return try withInference(rows: rows, team: team) { workspace, team in
             var metrics = Metrics()
             forEachChunk(rows: rows, workspace: workspace) { start, count in
                 run(x + start * inputSize, rows: count, workspace: workspace, output: workspace.output.base,
                     team: team)
                 metrics.add(outputs: workspace.output.base, targets: y + start * outputSize, rows: count,
-                            columns: outputSize, cost: cost, activation: outputActivation)
+                            columns: outputSize, cost: cost, rule: rule)
             }
             return metrics
         }
@@ -167,7 +170,7 @@ public final class Network: @unchecked Sendable {
             let target = i == layers.count - 1 ? output : (i % 2 == 0 ? workspace.even.base : workspace.odd.base)
             layer.forward(input, rows: rows, parameters: parameters(ofLayer: i), into: target,
                           memory: LayerMemory(scratch: workspace.scratch.base), team: team)
-            Stages.activate(target, rows: rows, columns: layer.outputs, layer.activation, team: team)
+            Stages.activate(target, rows: rows, columns: layer.outputs, layer, team: team)
             input = UnsafePointer(target)
         }
     }

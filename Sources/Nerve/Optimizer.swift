@@ -11,6 +11,8 @@ protocol Optimizer: AnyObject {
 /// The rule the options ask for, with its state sized for `parameterCount` parameters.
 func makeOptimizer(_ options: TrainingOptions, parameterCount: Int) throws -> any Optimizer {
     switch options.optimizer {
+    case .sgd where options.momentum > 0 && options.nesterov:
+        return try Nesterov(coefficient: options.momentum, parameterCount: parameterCount)
     case .sgd where options.momentum > 0:
         return try Momentum(coefficient: options.momentum, parameterCount: parameterCount)
     case .sgd:
@@ -18,6 +20,10 @@ func makeOptimizer(_ options: TrainingOptions, parameterCount: Int) throws -> an
     case .adam:
         return try Adam(beta1: options.adamBeta1, beta2: options.adamBeta2, epsilon: options.adamEpsilon,
                         parameterCount: parameterCount)
+    case .rprop:
+        return try Rprop(increase: options.rpropIncrease, decrease: options.rpropDecrease,
+                         minimum: options.rpropDeltaMin, maximum: options.rpropDeltaMax,
+                         initial: options.rpropDeltaZero, parameterCount: parameterCount)
     }
 }
 
@@ -27,6 +33,11 @@ struct Regularization {
 
     /// λ scaled by 1/n for a training set of n samples, as in the notes.
     init(l2: Float, l1: Float, samples n: Int) {
+        self.init(l2: l2, l1: l1, samples: Double(n))
+    }
+
+    /// n need not be whole: with sample weights it is their sum, the size of the data set they stand for.
+    init(l2: Float, l1: Float, samples n: Double) {
         self.l2 = l2 / Float(n)
         self.l1 = l1 / Float(n)
     }

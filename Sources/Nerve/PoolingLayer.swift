@@ -20,6 +20,8 @@ package struct PoolingLayer: Layer {
     package var weightCount: Int { 0 }
     package var parameterCount: Int { 0 }
     package var fanIn: Int { spec.window.height * spec.window.width }
+    /// No weights use it; an input value reaches one window when windows tile the input.
+    package var fanOut: Int { 1 }
     package var multiplyAdds: Int { outputCount * fanIn }
 
     /// ReLU′ below a max-pool matters only at each window's maximum, where the gradient goes: folding it in

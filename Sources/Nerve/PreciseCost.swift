@@ -16,7 +16,7 @@ extension Network {
                 case .conv2D: z = Network.convolve(a, layer.spec, block)
                 case .maxPool2D, .meanPool2D: z = Network.pool(a, layer.spec)
                 }
-                Network.activate(&z, layer.activation)
+                Network.activate(&z, layer.activation, negativeSlope: Double(layer.negativeSlope))
                 a = z
             }
             let y = (0..<outputSize).map { Double(samples.y[r * outputSize + $0]) }
@@ -87,12 +87,12 @@ extension Network {
         return z
     }
 
-    private static func activate(_ z: inout [Double], _ f: Activation) {
+    private static func activate(_ z: inout [Double], _ f: Activation, negativeSlope: Double) {
         switch f {
         case .sigmoid: for i in z.indices { z[i] = 1 / (1 + _exp(-z[i])) }
         case .tanh: for i in z.indices { z[i] = _tanh(z[i]) }
         case .relu: for i in z.indices { z[i] = max(z[i], 0) }
-        case .leakyRelu: for i in z.indices where z[i] < 0 { z[i] *= Double(Activation.leakySlope) }
+        case .leakyRelu: for i in z.indices where z[i] < 0 { z[i] *= negativeSlope }
         case .linear: break
         case .softmax:
             let top = z.max() ?? 0

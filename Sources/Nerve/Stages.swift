@@ -2,23 +2,26 @@
 /// dropout. Both act on rows × columns values and are shared out in blocks of whole rows (softmax needs a
 /// whole row), fixed by the shapes.
 enum Stages {
-    /// a = f(z) in place.
-    static func activate(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, _ activation: Activation,
+    /// a = f(z) in place, with the layer's activation and leaky-ReLU slope.
+    static func activate(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, _ layer: any Layer,
                          team: WorkerTeam?) {
+        let activation = layer.activation, slope = layer.negativeSlope
         guard activation != .linear else { return }
         forEachRowBlock(rows: rows, columns: columns, team: team) { block in
-            activation.apply(values + block.lowerBound * columns, rows: block.count, columns: columns)
+            activation.apply(values + block.lowerBound * columns, rows: block.count, columns: columns,
+                             negativeSlope: slope)
         }
     }
 
-    /// ∂C/∂a → ∂C/∂z in place, given the activations a.
+    /// ∂C/∂a → ∂C/∂z in place, given the layer's activations a.
     static func differentiate(_ gradient: UnsafeMutablePointer<Float>, outputs: UnsafePointer<Float>, rows: Int,
-                              columns: Int, _ activation: Activation, team: WorkerTeam?) {
+                              columns: Int, _ layer: any Layer, team: WorkerTeam?) {
+        let activation = layer.activation, slope = layer.negativeSlope
         guard activation != .linear else { return }
         forEachRowBlock(rows: rows, columns: columns, team: team) { block in
             let offset = block.lowerBound * columns
             activation.backpropagate(outputs: outputs + offset, gradient: gradient + offset, rows: block.count,
-                                     columns: columns)
+                                     columns: columns, negativeSlope: slope)
         }
     }
 

@@ -40,6 +40,19 @@ public enum Trainer {
         if needsEvaluation && (evaluation?.count ?? 0) == 0 && hooks.report == nil {
             throw NerveError.invalid("early stopping and the learning-rate schedule need evaluation data")
         }
+        if needsEvaluation, options.earlyStoppingMetric == .accuracy, hooks.report == nil, let evaluation,
+           !Metrics.hasAccuracy(targets: evaluation.y, rows: evaluation.count, columns: network.outputSize) {
+            throw NerveError.invalid("early_stopping_metric is accuracy, but the evaluation targets are not classes (0/1 labels or one-hot rows), so they have no accuracy; watch the cost instead")
+        }
+        if options.optimizer == .rprop {
+            // A mini-batch gradient's signs flip with the batch, not with the cost surface.
+            guard options.batchSize >= data.count else {
+                throw NerveError.unsupported("RPROP is a full-batch method: batch_size (\(options.batchSize)) must be at least the number of training samples (\(data.count))")
+            }
+            guard options.stepsPerEpoch <= 1 else {
+                throw NerveError.unsupported("RPROP takes one full-batch step per epoch: steps_per_epoch must be 0 or 1, got \(options.stepsPerEpoch)")
+            }
+        }
     }
 }
 
@@ -58,17 +71,21 @@ private final class TrainingRun {
     /// Plain gradient descent adds −η·g straight into the parameters (see GradientSink), unless a hook
     /// must see g first.
     let fusedDescent: Bool
-    /// The n of λ/n: the training set's, or the one the caller set for data spread over several processes.
-    let regularizationSamples: Int
+    /// The n of λ/n: the training set's (Σ w with sample weights), or the one the caller set for data spread
+    /// over several processes.
+    let regularizationSamples: Double
     let order: IndexBuffer
     /// Parameters after the last epoch that ended finite, and after the best evaluation (early stopping).
     let lastGood: FloatBuffer
     let best: FloatBuffer?
+    /// What accuracy means on each data set, decided once from all its targets (see AccuracyRule).
+    let trainingRule: AccuracyRule, evaluationRule: AccuracyRule
 
     var learningRate: Float
     /// When the batch hook may next be called (monotonic seconds).
     var nextBatchReport = 0.0
-    var bestEvalCost = Double.infinity
+    /// The best evaluation figure so far as a score where lower is better: the cost, or minus the accuracy.
+    var bestScore = Double.infinity
     var epochsSinceBest = 0, epochsSinceRateChange = 0
 
     init(network: Network, data: Samples, evaluation: Samples?, options: TrainingOptions, hooks: TrainingHooks,
@@ -76,14 +93,19 @@ private final class TrainingRun {
         self.network = network
         self.data = data
         self.evaluation = (evaluation?.count ?? 0) > 0 ? evaluation : nil
+        trainingRule = AccuracyRule(targets: data.y, rows: data.count, columns: network.outputSize)
+        evaluationRule = self.evaluation.map {
+            AccuracyRule(targets: $0.y, rows: $0.count, columns: network.outputSize)
+        } ?? .regression
         self.options = options
         self.hooks = hooks
         self.team = team
         let count = network.parameterCount
         pass = try Backpropagation(network: network, capacity: min(options.batchSize, data.count),
-                                   dropout: options.dropout > 0)
+                                   dropout: options.dropout > 0, weighted: data.weights != nil)
         optimizer = try makeOptimizer(options, parameterCount: count)
-        regularizationSamples = options.regularizationSamples > 0 ? options.regularizationSamples : data.count
+        regularizationSamples = options.regularizationSamples > 0 ? Double(options.regularizationSamples)
+            : data.weights.map { SampleWeights.total($0, count: data.count) } ?? Double(data.count)
         regularization = Regularization(l2: options.l2, l1: options.l1, samples: regularizationSamples)
         fusedDescent = optimizer is GradientDescent && !regularization.isActive && hooks.gradient == nil
         gradient = try FloatBuffer(count: fusedDescent ? 0 : count, zeroed: false)
@@ -107,19 +129,21 @@ private final class TrainingRun {
             }
             let report = try measure(epoch: epoch, running: running, started: started)
             if !progress(report) { outcome = .stopped; break }
+            // FANN's desired error: the cost as reported (regularisation included, as the hook left it).
+            if options.targetCost > 0 && report.trainCost <= options.targetCost { break }
             if !scheduleGoesOn() { break }
         }
-        if let best, bestEvalCost.isFinite { network.parameters.copy(from: best) }
+        if let best, bestScore.isFinite { network.parameters.copy(from: best) }
         return outcome
     }
 
     /// Shuffles, then one optimizer step per mini-batch (or per step of steps_per_epoch, the ones past the
     /// last batch without samples). Returns the running metrics when they are monitored, nil when asked to stop.
-    private func trainOneEpoch(_ epoch: Int) throws -> Metrics? {
+    private func trainOneEpoch(_ epoch: Int) throws -> RunningMetrics? {
         // Checked before the shuffle too, so a stop leaves the generator where the last mini-batch left it.
         if cancelRequested() { return nil }
         if options.shuffle { Trainer.shuffle(order, using: &network.random) }
-        var running = Metrics()
+        var running = RunningMetrics()
         let n = data.count, batch = pass.capacity
         let steps = options.stepsPerEpoch > 0 ? options.stepsPerEpoch : divideRoundingUp(n, batch)
         var start = 0
@@ -130,9 +154,8 @@ private final class TrainingRun {
                 pass.gather(data, order: order.base, start: start, rows: rows)
                 pass.forward(rows: rows, dropout: options.dropout, random: &network.random, team: team)
                 if options.monitoring == .running {
-                    running.add(outputs: pass.finalOutputs, targets: pass.targets.base, rows: rows,
-                                columns: network.outputSize, cost: network.cost,
-                                activation: network.outputActivation)
+                    running.add(outputs: pass.finalOutputs, targets: pass.targets.base, weights: pass.weights?.base,
+                                rows: rows, columns: network.outputSize, cost: network.cost, rule: trainingRule)
                 }
             }
             if fusedDescent {
@@ -212,15 +235,24 @@ private final class TrainingRun {
 
     /// The epoch's report: training and evaluation figures (as the report hook leaves them), with divergence
     /// refused and early stopping's best weights kept.
-    private func measure(epoch: Int, running: Metrics, started: Double) throws -> EpochReport {
+    private func measure(epoch: Int, running: RunningMetrics, started: Double) throws -> EpochReport {
         var report = EpochReport()
         report.epoch = epoch
         report.learningRate = learningRate
-        let penalty = network.regularizationCost(l2: options.l2, l1: options.l1, samples: regularizationSamples)
-        let train: Metrics? = switch options.monitoring {
-        case .none: nil
-        case .running: running
-        case .full: try network.measure(data.x, data.y, rows: data.count, team: team)
+        // Σ w need not be whole: the penalty over n = 1, divided by it (the same bits for a whole n).
+        let penalty = network.regularizationCost(l2: options.l2, l1: options.l1, samples: 1) / regularizationSamples
+        let train: (cost: Double, accuracy: Double)?
+        switch options.monitoring {
+        case .none: train = nil
+        case .running: train = (running.cost, running.accuracy)
+        case .full:
+            if let weights = data.weights {
+                let measured = try network.measureWeighted(data, weights: weights, rule: trainingRule)
+                train = (measured.cost, measured.accuracy)
+            } else {
+                let measured = try network.measure(data.x, data.y, rows: data.count, rule: trainingRule, team: team)
+                train = (measured.cost, measured.accuracy)
+            }
         }
         if let train {
             report.trainCost = Float(train.cost + penalty)
@@ -228,7 +260,8 @@ private final class TrainingRun {
         }
         var evalCost = Double.nan  // regularisation excluded, as early stopping and the schedule compare it
         if let evaluation {
-            let measured = try network.measure(evaluation.x, evaluation.y, rows: evaluation.count, team: team)
+            let measured = try network.measure(evaluation.x, evaluation.y, rows: evaluation.count,
+                                               rule: evaluationRule, team: team)
             report.evalCost = Float(measured.cost + penalty)
             report.evalAccuracy = Float(measured.accuracy)
             evalCost = measured.cost
@@ -250,9 +283,11 @@ private final class TrainingRun {
         }
         lastGood.copy(from: network.parameters)
 
-        if !evalCost.isNaN {
-            if evalCost < bestEvalCost {
-                bestEvalCost = evalCost
+        let score = options.earlyStoppingMetric == .cost ? evalCost : -Double(report.evalAccuracy)
+        if !score.isNaN {
+            // Better only by more than min_improvement (scikit-learn's tol); the first figure always is.
+            if score < bestScore - Double(options.minimumImprovement) {
+                bestScore = score
                 epochsSinceBest = 0
                 epochsSinceRateChange = 0
                 best?.copy(from: network.parameters)

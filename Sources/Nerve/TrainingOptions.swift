@@ -1,5 +1,9 @@
 /// Gradient-descent update rules. Raw values are the C enum's (NERVE_OPTIMIZER_*).
-public enum OptimizerKind: Int32, CaseIterable, Sendable { case sgd = 0, adam }
+public enum OptimizerKind: Int32, CaseIterable, Sendable { case sgd = 0, adam, rprop }
+
+/// What early stopping and the learning-rate schedule watch on the evaluation data. Raw values are the C enum's
+/// (NERVE_METRIC_*).
+public enum WatchedMetric: Int32, CaseIterable, Sendable { case cost = 0, accuracy }
 
 /// How training cost and accuracy are measured each epoch. Raw values are the C enum's (NERVE_MONITOR_*).
 public enum Monitoring: Int32, CaseIterable, Sendable { case none = 0, running, full }
@@ -34,6 +38,19 @@ public struct TrainingOptions: Sendable {
     /// Least seconds between two calls of the batch progress hook, so a fast loop is not slowed by its
     /// observer; 0 calls it after every mini-batch.
     public var batchInterval = 0.1
+    /// Nesterov's look-ahead for SGD with momentum.
+    public var nesterov = false
+    /// iRPROP−'s step-size factors and bounds; FANN's defaults.
+    public var rpropIncrease: Float = 1.2
+    public var rpropDecrease: Float = 0.5
+    public var rpropDeltaMin: Float = 0
+    public var rpropDeltaMax: Float = 50
+    public var rpropDeltaZero: Float = 0.1
+    public var earlyStoppingMetric = WatchedMetric.cost
+    /// How much an epoch must beat the best evaluation figure by to count as better; 0 is any improvement.
+    public var minimumImprovement: Float = 0
+    /// Stop once the measured training cost is at or below this; 0 is off.
+    public var targetCost: Float = 0
 
     public init() {}
 
@@ -48,6 +65,10 @@ public struct TrainingOptions: Sendable {
             ("learning_rate", learningRate), ("momentum", momentum), ("l2", l2), ("l1", l1), ("dropout", dropout),
             ("adam_beta1", adamBeta1), ("adam_beta2", adamBeta2), ("adam_epsilon", adamEpsilon),
             ("lr_decay", learningRateDecay), ("lr_min", minimumLearningRate),
+            ("rprop_increase", rpropIncrease), ("rprop_decrease", rpropDecrease),
+            ("rprop_delta_min", rpropDeltaMin), ("rprop_delta_max", rpropDeltaMax),
+            ("rprop_delta_zero", rpropDeltaZero), ("min_improvement", minimumImprovement),
+            ("target_cost", targetCost),
         ]
         for (name, value) in floats { try require(value.isFinite, "\(name) must be finite, got \(value)") }
         try require(epochs >= 1 && epochs <= TrainingOptions.maxEpochs, "epochs must be 1 to \(TrainingOptions.maxEpochs), got \(epochs)")
@@ -67,6 +88,17 @@ public struct TrainingOptions: Sendable {
         try require(stepsPerEpoch >= 0, "steps_per_epoch must be non-negative, got \(stepsPerEpoch)")
         try require(regularizationSamples >= 0, "regularization_n must be non-negative, got \(regularizationSamples)")
         try require(batchInterval.isFinite && batchInterval >= 0, "batch_interval must be a finite number of seconds >= 0, got \(batchInterval)")
+        try require(rpropIncrease > 1, "rprop_increase must be greater than 1, got \(rpropIncrease)")
+        try require(rpropDecrease > 0 && rpropDecrease < 1, "rprop_decrease must be in (0, 1), got \(rpropDecrease)")
+        try require(rpropDeltaMin >= 0 && rpropDeltaMin <= rpropDeltaZero && rpropDeltaZero <= rpropDeltaMax,
+                    "the RPROP step sizes must satisfy 0 <= rprop_delta_min <= rprop_delta_zero <= rprop_delta_max, got \(rpropDeltaMin), \(rpropDeltaZero), \(rpropDeltaMax)")
+        try require(!nesterov || momentum > 0, "nesterov needs momentum > 0 (it is a form of momentum), got momentum \(momentum)")
+        try require(!nesterov || optimizer == .sgd, "nesterov applies to the SGD optimizer only")
+        try require(optimizer != .rprop || momentum == 0, "momentum applies to the SGD optimizer only, not to RPROP")
+        try require(optimizer != .rprop || learningRateDecay == 0, "lr_decay has no effect under RPROP, which ignores the learning rate")
+        try require(minimumImprovement >= 0, "min_improvement must be non-negative, got \(minimumImprovement)")
+        try require(targetCost >= 0, "target_cost must be non-negative (0 is off), got \(targetCost)")
+        try require(targetCost == 0 || monitoring != .none, "target_cost needs the training cost: set monitor_training to running or full")
         try require(threads >= 0 && threads <= Network.maxThreads, "threads must be 0 (the network's setting) to \(Network.maxThreads), got \(threads)")
     }
 }
@@ -123,15 +155,18 @@ public struct EpochReport: Sendable {
     public init() {}
 }
 
-/// A block of samples owned by the caller: x is count × inputs, y count × outputs, row-major.
+/// A block of samples owned by the caller: x is count × inputs, y count × outputs, row-major; `weights`, when
+/// given, count × 1 finite values >= 0, not all zero (see SampleWeights).
 public struct Samples {
     public let x: UnsafePointer<Float>
     public let y: UnsafePointer<Float>
     public let count: Int
+    public let weights: UnsafePointer<Float>?
 
-    public init(x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int) {
+    public init(x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int, weights: UnsafePointer<Float>? = nil) {
         self.x = x
         self.y = y
         self.count = count
+        self.weights = weights
     }
 }

@@ -14,7 +14,8 @@ private let enumNames: [[UnsafePointer<CChar>]] = {
         E.allCases.sorted { $0.rawValue < $1.rawValue }.map { staticCString($0.identifier) }
     }
     return [names(Activation.self), names(Cost.self), names(WeightInit.self), names(OptimizerKind.self),
-            names(Monitoring.self), names(LayerKind.self), names(Padding.self)]
+            names(Monitoring.self), names(LayerKind.self), names(Padding.self), names(WatchedMetric.self),
+            names(BiasInit.self)]
 }()
 
 @_cdecl("nerve_enum_name")

@@ -53,6 +53,12 @@ public func nerve_reinit_r(_ net: OpaquePointer?, _ initialization: Int32, _ see
     reporting(to: error) { nerve_reinit(net, initialization, seed) }
 }
 
+@_cdecl("nerve_initialize_r")
+public func nerve_initialize_r(_ net: OpaquePointer?, _ weights: Int32, _ biases: Int32, _ biasValue: Float,
+                               _ seed: UInt64, _ error: UnsafeMutablePointer<nerve_error>?) -> nerve_status {
+    reporting(to: error) { nerve_initialize(net, weights, biases, biasValue, seed) }
+}
+
 @_cdecl("nerve_create_layers_r")
 public func nerve_create_layers_r(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ inputShape: UnsafePointer<Int32>?,
                                   _ layers: UnsafePointer<nerve_layer_spec>?, _ nLayers: Int32, _ specSize: Int,

@@ -4,11 +4,22 @@ import Nerve
 /// Layer specifications cross the C boundary as arrays of nerve_layer_spec whose element size the caller
 /// states, so a later version can append fields and still read arrays compiled against this one.
 private let specSize = MemoryLayout<nerve_layer_spec>.size
+/// The struct of 0.3 and 0.4, before negative_slope (a float) was appended: its callers keep working.
+private let specSizeBefore05 = specSize - MemoryLayout<Float>.size
 
 private func checkSpecSize(_ size: Int) throws {
-    guard size == specSize else {
-        throw NerveError.invalid("spec_size is \(size), but this library's nerve_layer_spec is \(specSize) bytes")
+    guard size == specSize || size == specSizeBefore05 else {
+        throw NerveError.invalid("spec_size is \(size), but this library's nerve_layer_spec is \(specSize) bytes (\(specSizeBefore05) before 0.5)")
     }
+}
+
+/// Element `index` of a caller's array of `size`-byte specs; fields beyond `size` read 0, their default.
+private func element(_ index: Int, of specs: UnsafePointer<nerve_layer_spec>, size: Int) -> nerve_layer_spec {
+    var result = nerve_layer_spec()
+    withUnsafeMutableBytes(of: &result) {
+        $0.copyMemory(from: UnsafeRawBufferPointer(start: UnsafeRawPointer(specs) + index * size, count: size))
+    }
+    return result
 }
 
 /// The core's spec for one C description, reading `input`; fields the kind does not use must be 0.
@@ -32,11 +43,18 @@ private func layerSpec(_ c: nerve_layer_spec, input: Shape) throws -> LayerSpec 
     }
     let activation = kind == .maxPool2D || kind == .meanPool2D
         ? .linear : try Check.enumValue(c.activation, Activation.self, "activation")
+    let slope = c.negative_slope
+    guard slope.isFinite, slope >= 0, slope < 1 else {
+        throw NerveError.invalid("negative_slope = \(slope); it must be finite and in [0, 1) (0 = the default \(Activation.defaultNegativeSlope))")
+    }
+    guard slope == 0 || activation == .leakyRelu else {
+        throw NerveError.invalid("negative_slope = \(slope), but only a leaky_relu layer has one (leave it 0)")
+    }
     return try LayerSpec.make(kind, input: input, units: Int(c.units),
                               windowHeight: Int(c.window_height), windowWidth: Int(c.window_width),
                               strideHeight: Int(c.stride_height), strideWidth: Int(c.stride_width),
                               padding: try Check.enumValue(c.padding, Padding.self, "padding"),
-                              activation: activation)
+                              activation: activation, negativeSlope: slope == 0 ? nil : slope)
 }
 
 @_cdecl("nerve_create_layers")
@@ -58,7 +76,7 @@ public func nerve_create_layers(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ 
         var specs: [LayerSpec] = []
         for i in 0..<Int(layerCount) {
             do {
-                let spec = try layerSpec(layers[i], input: shape)
+                let spec = try layerSpec(element(i, of: layers, size: size), input: shape)
                 _ = try spec.makeLayer()
                 specs.append(spec)
                 shape = spec.output
@@ -84,6 +102,7 @@ public func nerve_get_layer_spec(_ net: OpaquePointer?, _ layer: Int32, _ spec: 
         var result = nerve_layer_spec()
         result.kind = described.kind.rawValue
         result.activation = described.activation.rawValue
+        result.negative_slope = described.negativeSlope
         // Every count of a valid network fits in Int32 (shapes and windows are at most maxLayerWidth).
         switch described.kind {
         case .dense:
@@ -97,7 +116,8 @@ public func nerve_get_layer_spec(_ net: OpaquePointer?, _ layer: Int32, _ spec: 
             result.stride_width = Int32(w.strideWidth)
             result.padding = w.padding.rawValue
         }
-        target.pointee = result
+        // Only the bytes the caller's struct has: a 0.3 or 0.4 caller's ends before negative_slope.
+        withUnsafeBytes(of: &result) { UnsafeMutableRawPointer(target).copyMemory(from: $0.baseAddress!, byteCount: size) }
         return NERVE_OK
     }
 }

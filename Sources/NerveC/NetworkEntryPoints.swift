@@ -56,6 +56,21 @@ public func nerve_reinit(_ net: OpaquePointer?, _ initialization: Int32, _ seed:
     }
 }
 
+@_cdecl("nerve_initialize")
+public func nerve_initialize(_ net: OpaquePointer?, _ weights: Int32, _ biases: Int32, _ biasValue: Float,
+                             _ seed: UInt64) -> nerve_status {
+    guarded("nerve_initialize") {
+        let handle = try NetworkHandle.resolve(net)
+        let weightScheme = try Check.enumValue(weights, WeightInit.self, "weights")
+        let biasScheme = try Check.enumValue(biases, BiasInit.self, "biases")
+        guard biasValue.isFinite else { throw NerveError.invalid("bias_value is \(biasValue); it must be finite") }
+        try handle.modifying("initialise") {
+            handle.network.initialize(weightScheme, biases: biasScheme, biasValue: biasValue, seed: seed)
+        }
+        return NERVE_OK
+    }
+}
+
 @_cdecl("nerve_set_threads")
 public func nerve_set_threads(_ net: OpaquePointer?, _ threads: Int32) -> nerve_status {
     guarded("nerve_set_threads") {

@@ -15,7 +15,11 @@ public func nerve_train_options_init(_ options: UnsafeMutablePointer<nerve_train
         monitor_training: d.monitoring.rawValue, progress: nil, user_data: nil, threads: Int32(d.threads),
         steps_per_epoch: Int32(d.stepsPerEpoch), gradient_hook: nil, report_hook: nil, hook_data: nil,
         regularization_n: Int64(d.regularizationSamples), cancel: nil, batch_progress: nil,
-        batch_interval: d.batchInterval)
+        batch_interval: d.batchInterval, sample_weights: nil, nesterov: d.nesterov ? 1 : 0,
+        rprop_increase: d.rpropIncrease, rprop_decrease: d.rpropDecrease, rprop_delta_min: d.rpropDeltaMin,
+        rprop_delta_max: d.rpropDeltaMax, rprop_delta_zero: d.rpropDeltaZero,
+        early_stopping_metric: d.earlyStoppingMetric.rawValue, min_improvement: d.minimumImprovement,
+        target_cost: d.targetCost, reserved: 0)
 }
 
 /// The layouts callers may hand in, as (struct_size, bytes of fields): 0.1's ends at user_data, 0.2's and
@@ -77,6 +81,16 @@ private func convert(_ c: nerve_train_options) throws -> TrainingOptions {
     }
     o.regularizationSamples = Int(c.regularization_n)
     o.batchInterval = c.batch_interval
+    o.nesterov = c.nesterov != 0
+    o.rpropIncrease = c.rprop_increase
+    o.rpropDecrease = c.rprop_decrease
+    o.rpropDeltaMin = c.rprop_delta_min
+    o.rpropDeltaMax = c.rprop_delta_max
+    o.rpropDeltaZero = c.rprop_delta_zero
+    o.earlyStoppingMetric = try Check.enumValue(c.early_stopping_metric, WatchedMetric.self,
+                                                "opts->early_stopping_metric")
+    o.minimumImprovement = c.min_improvement
+    o.targetCost = c.target_cost
     try o.validate()
     return o
 }
@@ -94,6 +108,23 @@ func samples(_ network: Network, _ x: UnsafePointer<Float>?, _ y: UnsafePointer<
     return Samples(x: x, y: y, count: rows)
 }
 
+/// The samples with the caller's weights, checked: finite, none negative, not all zero.
+private func weighted(_ data: Samples, _ weights: UnsafePointer<Float>?) throws -> Samples {
+    guard let weights else { return data }
+    try Check.finite(weights, data.count, "opts->sample_weights")
+    var total = 0.0
+    for i in 0..<data.count {
+        guard weights[i] >= 0 else {
+            throw NerveError.invalid("opts->sample_weights[\(i)] is \(weights[i]); weights must be >= 0")
+        }
+        total += Double(weights[i])
+    }
+    guard total > 0 else {
+        throw NerveError.invalid("opts->sample_weights are all 0: at least one sample must count")
+    }
+    return Samples(x: data.x, y: data.y, count: data.count, weights: weights)
+}
+
 @_cdecl("nerve_train")
 public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: UnsafePointer<Float>?, _ n: Int64,
                         _ evalX: UnsafePointer<Float>?, _ evalY: UnsafePointer<Float>?, _ evalN: Int64,
@@ -103,7 +134,7 @@ public func nerve_train(_ net: OpaquePointer?, _ x: UnsafePointer<Float>?, _ y: 
         let network = handle.network
         let cOptions = try readOptions(options)
         let trainingOptions = try convert(cOptions)
-        let data = try samples(network, x, y, n, "x", "y", "n")
+        let data = try weighted(samples(network, x, y, n, "x", "y", "n"), cOptions.sample_weights)
         guard evalN >= 0 else { throw NerveError.size("eval_n must not be negative, got \(evalN)") }
         let evaluation = evalN == 0 ? nil : try samples(network, evalX, evalY, evalN, "eval_x", "eval_y", "eval_n")
 

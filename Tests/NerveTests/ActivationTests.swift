@@ -4,9 +4,13 @@ import Testing
 
 /// Activation values at chosen points, their derivatives against central differences, and softmax stability.
 @Suite struct ActivationTests {
-    static func applied(_ f: Activation, _ z: [Float], columns: Int? = nil) -> [Float] {
+    static func applied(_ f: Activation, _ z: [Float], columns: Int? = nil,
+                        negativeSlope: Float = Activation.defaultNegativeSlope) -> [Float] {
         var out = z
-        out.withUnsafeMutableBufferPointer { f.apply($0.baseAddress!, rows: z.count / (columns ?? z.count), columns: columns ?? z.count) }
+        out.withUnsafeMutableBufferPointer {
+            f.apply($0.baseAddress!, rows: z.count / (columns ?? z.count), columns: columns ?? z.count,
+                    negativeSlope: negativeSlope)
+        }
         return out
     }
 
@@ -47,7 +51,10 @@ import Testing
         let z: [Float] = [-3, -0.7, -0.1, 0.2, 1.3, 4]
         let a = ActivationTests.applied(f, z)
         var g = [Float](repeating: 1, count: z.count)
-        g.withUnsafeMutableBufferPointer { f.backpropagate(outputs: a, gradient: $0.baseAddress!, rows: 1, columns: z.count) }
+        g.withUnsafeMutableBufferPointer {
+            f.backpropagate(outputs: a, gradient: $0.baseAddress!, rows: 1, columns: z.count,
+                            negativeSlope: Activation.defaultNegativeSlope)
+        }
         let h = 1e-5
         let numeric = z.map { v -> Double in
             let zd = Double(v)
@@ -56,12 +63,27 @@ import Testing
         ActivationTests.expectClose(g, numeric, tolerance: 1e-5)
     }
 
+    /// A layer's own slope: z = (−2, −0.5, 0, 3) with slope 0.2 gives (−0.4, −0.1, 0, 3), and the derivative
+    /// (0.2, 0.2, 1, 1).
+    @Test func leakySlopeOfTheLayer() {
+        let z: [Float] = [-2, -0.5, 0, 3]
+        let a = ActivationTests.applied(.leakyRelu, z, negativeSlope: 0.2)
+        ActivationTests.expectClose(a, [-0.4, -0.1, 0, 3], tolerance: 1e-7)
+        var g: [Float] = [1, 1, 1, 1]
+        g.withUnsafeMutableBufferPointer {
+            Activation.leakyRelu.backpropagate(outputs: a, gradient: $0.baseAddress!, rows: 1, columns: 4, negativeSlope: 0.2)
+        }
+        ActivationTests.expectClose(g, [0.2, 0.2, 1, 1], tolerance: 1e-7)
+    }
+
     /// For softmax, backpropagate turns ∂C/∂a into ∂C/∂z = Jᵀg; compare with the gradient of Σ g_j softmax_j(z).
     @Test func softmaxJacobian() {
         let z: [Float] = [0.3, -1.2, 2.0, 0.5], g: [Float] = [1, -2, 0.5, 3]
         let a = ActivationTests.applied(.softmax, z)
         var result = g
-        result.withUnsafeMutableBufferPointer { Activation.softmax.backpropagate(outputs: a, gradient: $0.baseAddress!, rows: 1, columns: 4) }
+        result.withUnsafeMutableBufferPointer {
+            Activation.softmax.backpropagate(outputs: a, gradient: $0.baseAddress!, rows: 1, columns: 4, negativeSlope: 0)
+        }
         let objective = { (zd: [Double]) in zip(ReferenceNetwork.activate(zd, .softmax), g).reduce(0) { $0 + $1.0 * Double($1.1) } }
         let numeric = centralDifferences(at: z.map(Double.init), epsilon: 1e-5, objective: objective).map { $0! }
         ActivationTests.expectClose(result, numeric, tolerance: 1e-5)

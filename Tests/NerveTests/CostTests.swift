@@ -11,8 +11,9 @@ import Testing
     static func delta(_ cost: Cost, _ activation: Activation, _ a: [Float], _ y: [Float], columns: Int) -> [Float] {
         var delta = [Float](repeating: .nan, count: a.count)
         delta.withUnsafeMutableBufferPointer {
-            cost.outputError(outputs: a, targets: y, activation: activation, into: $0.baseAddress!,
-                             rows: a.count / columns, columns: columns)
+            cost.outputError(outputs: a, targets: y, activation: activation,
+                             negativeSlope: activation == .leakyRelu ? Activation.defaultNegativeSlope : 0,
+                             into: $0.baseAddress!, rows: a.count / columns, columns: columns)
         }
         return delta
     }

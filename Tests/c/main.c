@@ -25,6 +25,9 @@ static const struct {
     {"cnn_threads", test_cnn_threads}, {"gradients", test_gradients},
     {"files_hostile", test_files_hostile}, {"limits", test_limits},
     {"batch_stop", test_batch_stop}, {"errors", test_errors},
+    {"training_rules", test_training_rules},
+    {"accuracy", test_accuracy},
+    {"initialize", test_initialize},
 };
 enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
 

@@ -25,5 +25,8 @@ void test_files_hostile(void);
 void test_limits(void);
 void test_batch_stop(void);
 void test_errors(void);
+void test_initialize(void);
+void test_training_rules(void);
+void test_accuracy(void);
 
 #endif

@@ -370,14 +370,20 @@ static const struct {
       NERVE_ACT_STEP}},
     {NERVE_ENUM_COST, "cost", 3, {"quadratic", "cross_entropy", "log_likelihood"},
      {NERVE_COST_QUADRATIC, NERVE_COST_CROSS_ENTROPY, NERVE_COST_LOG_LIKELIHOOD}},
-    {NERVE_ENUM_INIT, "init", 4, {"auto", "normalized", "large", "he"},
-     {NERVE_INIT_AUTO, NERVE_INIT_NORMALIZED, NERVE_INIT_LARGE, NERVE_INIT_HE}},
-    {NERVE_ENUM_OPTIMIZER, "optimizer", 2, {"sgd", "adam"}, {NERVE_OPTIMIZER_SGD, NERVE_OPTIMIZER_ADAM}},
+    {NERVE_ENUM_INIT, "init", 7,
+     {"auto", "normalized", "large", "he", "glorot_uniform", "glorot_normal", "lecun_normal"},
+     {NERVE_INIT_AUTO, NERVE_INIT_NORMALIZED, NERVE_INIT_LARGE, NERVE_INIT_HE, NERVE_INIT_GLOROT_UNIFORM,
+      NERVE_INIT_GLOROT_NORMAL, NERVE_INIT_LECUN_NORMAL}},
+    {NERVE_ENUM_OPTIMIZER, "optimizer", 3, {"sgd", "adam", "rprop"},
+     {NERVE_OPTIMIZER_SGD, NERVE_OPTIMIZER_ADAM, NERVE_OPTIMIZER_RPROP}},
     {NERVE_ENUM_MONITOR, "monitor", 3, {"none", "running", "full"},
      {NERVE_MONITOR_NONE, NERVE_MONITOR_RUNNING, NERVE_MONITOR_FULL}},
     {NERVE_ENUM_LAYER, "layer", 4, {"dense", "conv2d", "max_pool2d", "mean_pool2d"},
      {NERVE_LAYER_DENSE, NERVE_LAYER_CONV2D, NERVE_LAYER_MAX_POOL2D, NERVE_LAYER_MEAN_POOL2D}},
     {NERVE_ENUM_PADDING, "padding", 2, {"valid", "same"}, {NERVE_PADDING_VALID, NERVE_PADDING_SAME}},
+    {NERVE_ENUM_METRIC, "metric", 2, {"cost", "accuracy"}, {NERVE_METRIC_COST, NERVE_METRIC_ACCURACY}},
+    {NERVE_ENUM_BIAS_INIT, "bias init", 3, {"zero", "normal", "constant"},
+     {NERVE_BIAS_ZERO, NERVE_BIAS_NORMAL, NERVE_BIAS_CONSTANT}},
 };
 enum { ENUMS = sizeof enums / sizeof enums[0] };
 

@@ -153,7 +153,7 @@ static void freed_handle(void)
 static void reinit(void)
 {
     CHECK_FAILS(nerve_reinit(NULL, NERVE_INIT_AUTO, 1), INVALID);
-    const int32_t bad[] = {-1, 4, 5, INT32_MAX, INT32_MIN};
+    const int32_t bad[] = {-1, NERVE_INIT_LECUN_NORMAL + 1, NERVE_INIT_LECUN_NORMAL + 2, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_FAILS(nerve_reinit(net, bad[i], 1), INVALID);
 }
@@ -291,7 +291,7 @@ static void train_options(void)
     OPTION_FAILS(dropout, NAN, INVALID);
     OPTION_FAILS(dropout, INFINITY, INVALID);
     OPTION_FAILS(optimizer, -1, INVALID);
-    OPTION_FAILS(optimizer, 2, INVALID);
+    OPTION_FAILS(optimizer, 3, INVALID); /* one past NERVE_OPTIMIZER_RPROP */
     OPTION_FAILS(optimizer, INT32_MAX, INVALID);
     ADAM_OPTION_FAILS(adam_beta1, NAN);
     ADAM_OPTION_FAILS(adam_beta1, INFINITY);

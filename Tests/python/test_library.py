@@ -116,7 +116,8 @@ def test_fit_defaults_are_the_librarys(repo):
     options = _lib.default_train_options()
     defaults = {name: p.default for name, p in inspect.signature(nerve.Network.fit).parameters.items()}
     assert defaults["epochs"] == options.epochs == 10
-    assert defaults["batch_size"] == options.batch_size == 10
+    # None: the library's 10, or every sample for the full-batch optimizer (rprop).
+    assert defaults["batch_size"] is None and options.batch_size == 10
     assert options.learning_rate == pytest.approx(0.1)
     for name in ("momentum", "l2", "l1", "dropout", "lr_decay", "lr_min"):
         assert defaults[name] == getattr(options, name) == 0.0, name
@@ -134,11 +135,13 @@ def test_fit_defaults_are_the_librarys(repo):
 EXPECTED_ENUMS = {
     "ACTIVATIONS": ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step"],
     "COSTS": ["quadratic", "cross_entropy", "log_likelihood"],
-    "INITS": ["auto", "normalized", "large", "he"],
-    "OPTIMIZERS": ["sgd", "adam"],
+    "INITS": ["auto", "normalized", "large", "he", "glorot_uniform", "glorot_normal", "lecun_normal"],
+    "OPTIMIZERS": ["sgd", "adam", "rprop"],
     "MONITORS": ["none", "running", "full"],
     "LAYERS": ["dense", "conv2d", "max_pool2d", "mean_pool2d"],
     "PADDINGS": ["valid", "same"],
+    "BIAS_INITS": ["zero", "normal", "constant"],
+    "METRICS": ["cost", "accuracy"],
 }
 
 
@@ -184,6 +187,7 @@ def test_enum_values_match_header(repo):
     check("MONITOR_", _lib.MONITORS)
     check("LAYER_", _lib.LAYERS)
     check("PADDING_", _lib.PADDINGS)
+    check("BIAS_", _lib.BIAS_INITS)
     assert {f"NERVE_ENUM_{key[:-1]}": value for key, value in _lib.ENUM_TABLES.items()} == {
         name: index for index, name in enumerate(enum_names("ENUM_"))
     }

@@ -33,10 +33,56 @@ def check_applicable(
     lr_min: Any,
     shuffle: Any,
     progress: Any,
+    learning_rate: Any = None,
+    nesterov: Any = False,
+    rprop_options: Optional[Mapping[str, Optional[Any]]] = None,
+    early_stopping_metric: Any = "cost",
+    min_improvement: Any = 0.0,
+    target_cost: Any = None,
+    monitor: Any = "running",
+    sample_weight: Any = None,
+    comm: Any = None,
 ) -> None:
     """Raises TypeError for flags that are not flags, ValueError for options that do not apply."""
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    if not isinstance(nesterov, (bool, np.bool_)):
+        raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+    if nesterov and optimizer != "sgd":
+        raise ValueError("nesterov applies to optimizer='sgd' only; leave it out or choose optimizer='sgd'")
+    if nesterov and not _is_set(momentum):
+        raise ValueError("nesterov=True is a form of momentum: give momentum > 0 too")
+    if optimizer == "rprop":
+        for name, value in (("momentum", momentum), ("lr_decay", lr_decay)):
+            if _is_set(value):
+                raise ValueError(f"{name} does not apply to optimizer='rprop', whose step sizes adapt themselves")
+        if learning_rate is not None:
+            raise ValueError(
+                "learning_rate does not apply to optimizer='rprop' (its steps start at rprop_delta_zero and "
+                "adapt themselves); leave it out"
+            )
+    else:
+        given = [name for name, value in (rprop_options or {}).items() if value is not None]
+        if given:
+            raise ValueError(
+                f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to optimizer='rprop' only; "
+                "leave it out or choose optimizer='rprop'"
+            )
+    watching = _is_set(early_stopping) or _is_set(lr_decay)
+    if not watching:
+        if isinstance(early_stopping_metric, str) and early_stopping_metric != "cost":
+            raise ValueError(
+                f"early_stopping_metric={early_stopping_metric!r} applies only with early_stopping or lr_decay"
+            )
+        if _is_set(min_improvement):
+            raise ValueError("min_improvement applies only with early_stopping or lr_decay")
+    if target_cost is not None and monitor == "none":
+        raise ValueError("target_cost needs the training cost: use monitor='running' or 'full', not 'none'")
+    if sample_weight is not None and comm is not None:
+        raise ValueError(
+            "sample_weight is not supported with comm: each rank would weigh its own batches only; weigh the "
+            "shards by repeating samples instead"
+        )
     if progress is not None and not isinstance(progress, (bool, np.bool_, str)):
         raise TypeError(f"progress must be True, False, 'tqdm', 'plain' or 'plot', got {progress!r}")
     if optimizer == "adam" and _is_set(momentum):
@@ -44,7 +90,7 @@ def check_applicable(
             "momentum applies to optimizer='sgd' only (Adam has its own running averages, adam_beta1 and "
             "adam_beta2); leave momentum out or choose optimizer='sgd'"
         )
-    if optimizer == "sgd":
+    if optimizer != "adam":
         given = [name for name, value in adam_options.items() if value is not None]
         if given:
             raise ValueError(

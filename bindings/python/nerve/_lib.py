@@ -51,6 +51,8 @@ ENUM_OPTIMIZER = 3
 ENUM_MONITOR = 4
 ENUM_LAYER = 5
 ENUM_PADDING = 6
+ENUM_METRIC = 7
+ENUM_BIAS_INIT = 8
 
 # The tables {name: value} of those enumerations, read from the library when it is loaded (see lib()) and
 # reached as module attributes: _lib.ACTIVATIONS, _lib.COSTS, ...
@@ -62,10 +64,15 @@ ENUM_TABLES = {
     "MONITORS": ENUM_MONITOR,
     "LAYERS": ENUM_LAYER,
     "PADDINGS": ENUM_PADDING,
+    "METRICS": ENUM_METRIC,
+    "BIAS_INITS": ENUM_BIAS_INIT,
 }
 
 # The most threads a call may be given (NERVE_MAX_THREADS).
 MAX_THREADS = 256
+
+# Leaky ReLU's slope below zero when a layer does not set its own (NERVE_DEFAULT_NEGATIVE_SLOPE, a float).
+DEFAULT_NEGATIVE_SLOPE = 0.01
 
 c_float_p = POINTER(c_float)
 c_int32_p = POINTER(c_int32)
@@ -74,7 +81,7 @@ c_double_p = POINTER(c_double)
 
 
 class LayerSpec(Structure):
-    """struct nerve_layer_spec (Since 0.3); its size is passed as `spec_size`."""
+    """struct nerve_layer_spec (Since 0.3; negative_slope since 0.5); its size is passed as `spec_size`."""
 
     _fields_ = [
         ("kind", c_int32),
@@ -85,6 +92,8 @@ class LayerSpec(Structure):
         ("stride_width", c_int32),
         ("padding", c_int32),
         ("activation", c_int32),
+        # Since 0.5
+        ("negative_slope", c_float),
     ]
 
 
@@ -163,6 +172,17 @@ class TrainOptions(Structure):
         ("cancel", POINTER(c_int32)),
         ("batch_progress", BATCH_FN),
         ("batch_interval", c_double),
+        ("sample_weights", c_float_p),
+        ("nesterov", c_int32),
+        ("rprop_increase", c_float),
+        ("rprop_decrease", c_float),
+        ("rprop_delta_min", c_float),
+        ("rprop_delta_max", c_float),
+        ("rprop_delta_zero", c_float),
+        ("early_stopping_metric", c_int32),
+        ("min_improvement", c_float),
+        ("target_cost", c_float),
+        ("reserved", c_int32),
     ]
 
 
@@ -190,6 +210,7 @@ _PROTOTYPES = {
     "nerve_create": (c_int32, [POINTER(c_void_p), c_int32_p, c_int32, c_int32_p, c_int32, c_uint64]),
     "nerve_free": (None, [c_void_p]),
     "nerve_reinit": (c_int32, [c_void_p, c_int32, c_uint64]),
+    "nerve_initialize": (c_int32, [c_void_p, c_int32, c_int32, c_float, c_uint64]),
     "nerve_clone": (c_int32, [c_void_p, POINTER(c_void_p)]),
     "nerve_set_threads": (c_int32, [c_void_p, c_int32]),
     "nerve_threads": (c_int32, [c_void_p]),

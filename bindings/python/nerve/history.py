@@ -16,7 +16,8 @@ class Epoch(NamedTuple):
     epoch : int
         The epoch's number, from 1.
     train_cost, train_accuracy : float
-        Cost and accuracy on the training data (see fit's `monitor`).
+        Cost and accuracy on the training data (see fit's `monitor`). Accuracy is argmax agreement for one-hot
+        targets, per-label agreement after rounding at 0.5 for other 0/1 targets, and NaN for regression targets.
     eval_cost, eval_accuracy : float
         Cost and accuracy on fit's `validation_data`; NaN without it.
     seconds : float

@@ -56,6 +56,34 @@ def _stride(value: Any, name: str) -> Tuple[int, int]:
     return stride
 
 
+def _float32(value: float) -> float:
+    """`value` rounded to float32, as the library keeps it, written as the shortest decimal that gives it back (so
+    0.2 stays 0.2 and a layer read back from the library equals the one given)."""
+    with np.errstate(over="ignore"):
+        return float(str(np.float32(value)))
+
+
+def _negative_slope(value: Any, activation: str) -> Optional[float]:
+    """A leaky-ReLU layer's slope, None given meaning the library's default; None for other activations."""
+    if activation != "leaky_relu":
+        if value is not None:
+            raise ValueError(f"negative_slope is for leaky_relu layers, not {activation} ones")
+        return None
+    if value is None:
+        return _float32(_lib.DEFAULT_NEGATIVE_SLOPE)
+    slope = _arrays.real(value, "negative_slope")
+    # The C field reads 0 as "the default slope"; here the default is None, so 0 (a ReLU) is a mistake.
+    if slope == 0:
+        raise ValueError("negative_slope 0 is a ReLU: use activation='relu', or None for the default slope")
+    return _float32(slope)
+
+
+def _slope_argument(layer: Any) -> str:
+    """", negative_slope=…" for a repr when the slope is not the default, else ""."""
+    slope = layer.negative_slope
+    return "" if slope is None or slope == _float32(_lib.DEFAULT_NEGATIVE_SLOPE) else f", negative_slope={slope!r}"
+
+
 def _name(value: Any, table: str, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a name (str), got {type(value).__name__}")
@@ -108,27 +136,40 @@ class Dense(Layer):
         Outputs of the layer.
     activation : str, default "sigmoid"
         sigmoid, tanh, relu, leaky_relu, linear, softmax or step (the default is Network's).
+    negative_slope : float, optional
+        leaky_relu only: the slope below zero, above 0 and below 1 (the library checks the range). None gives
+        the library's default, 0.01. Kept resolved, as the float32 the library stores: 0.01 for the default,
+        None for other activations.
     """
 
     units: int
     activation: str = "sigmoid"
+    negative_slope: Optional[float] = None
     kind: ClassVar[str] = "dense"
 
-    def __init__(self, units: int, activation: str = "sigmoid") -> None:
+    def __init__(self, units: int, activation: str = "sigmoid", negative_slope: Optional[float] = None) -> None:
         object.__setattr__(self, "units", _integer(units, "units"))
         object.__setattr__(self, "activation", _name(activation, "ACTIVATIONS", "activation"))
+        object.__setattr__(self, "negative_slope", _negative_slope(negative_slope, self.activation))
+
+    def __repr__(self) -> str:
+        return f"Dense(units={self.units!r}, activation={self.activation!r}{_slope_argument(self)})"
 
     def _spec(self) -> _lib.LayerSpec:
         return _lib.LayerSpec(
-            kind=_lib.LAYERS[self.kind], units=self.units, activation=_lib.ACTIVATIONS[self.activation]
+            kind=_lib.LAYERS[self.kind],
+            units=self.units,
+            activation=_lib.ACTIVATIONS[self.activation],
+            negative_slope=self.negative_slope or 0.0,
         )
 
     @classmethod
     def _decode(cls, spec: _lib.LayerSpec) -> "Dense":
-        return cls(spec.units, _activation_name(spec.activation))
+        activation = _activation_name(spec.activation)
+        return cls(spec.units, activation, _decoded_slope(spec, activation))
 
     def _describe(self) -> str:
-        return f"Dense {self.units}, {self.activation}"
+        return f"Dense {self.units}, {self.activation}{_slope_note(self)}"
 
 
 @dataclasses.dataclass(frozen=True, init=False)
@@ -151,6 +192,8 @@ class Conv2D(Layer):
     padding : {"valid", "same"}, default "valid"
     activation : str, default "sigmoid"
         sigmoid, tanh, relu, leaky_relu, linear, softmax or step.
+    negative_slope : float, optional
+        leaky_relu only: the slope below zero, as for Dense.
     """
 
     filters: int
@@ -158,6 +201,7 @@ class Conv2D(Layer):
     stride: Tuple[int, int] = (1, 1)
     padding: str = "valid"
     activation: str = "sigmoid"
+    negative_slope: Optional[float] = None
     kind: ClassVar[str] = "conv2d"
 
     def __init__(
@@ -167,12 +211,20 @@ class Conv2D(Layer):
         stride: Size2D = 1,
         padding: str = "valid",
         activation: str = "sigmoid",
+        negative_slope: Optional[float] = None,
     ) -> None:
         object.__setattr__(self, "filters", _integer(filters, "filters"))
         object.__setattr__(self, "kernel_size", _pair(kernel_size, "kernel_size"))
         object.__setattr__(self, "stride", _stride(stride, "stride"))
         object.__setattr__(self, "padding", _name(padding, "PADDINGS", "padding"))
         object.__setattr__(self, "activation", _name(activation, "ACTIVATIONS", "activation"))
+        object.__setattr__(self, "negative_slope", _negative_slope(negative_slope, self.activation))
+
+    def __repr__(self) -> str:
+        return (
+            f"Conv2D(filters={self.filters!r}, kernel_size={self.kernel_size!r}, stride={self.stride!r}, "
+            f"padding={self.padding!r}, activation={self.activation!r}{_slope_argument(self)})"
+        )
 
     def _spec(self) -> _lib.LayerSpec:
         return _lib.LayerSpec(
@@ -184,22 +236,25 @@ class Conv2D(Layer):
             stride_width=self.stride[1],
             padding=_lib.PADDINGS[self.padding],
             activation=_lib.ACTIVATIONS[self.activation],
+            negative_slope=self.negative_slope or 0.0,
         )
 
     @classmethod
     def _decode(cls, spec: _lib.LayerSpec) -> "Conv2D":
+        activation = _activation_name(spec.activation)
         return cls(
             spec.units,
             (spec.window_height, spec.window_width),
             stride=(spec.stride_height, spec.stride_width),
             padding=_padding_name(spec.padding),
-            activation=_activation_name(spec.activation),
+            activation=activation,
+            negative_slope=_decoded_slope(spec, activation),
         )
 
     def _describe(self) -> str:
         return (
             f"Conv2D {self.filters} filters {_extent(self.kernel_size)}, stride {_step(self.stride)}, "
-            f"{self.padding}, {self.activation}"
+            f"{self.padding}, {self.activation}{_slope_note(self)}"
         )
 
 
@@ -294,6 +349,17 @@ def _step(pair: Tuple[int, int]) -> str:
 
 def _activation_name(code: int) -> str:
     return str(_lib.lib().nerve_enum_name(_lib.ENUM_ACTIVATION, code).decode("ascii"))
+
+
+def _decoded_slope(spec: _lib.LayerSpec, activation: str) -> Optional[float]:
+    """The slope nerve_get_layer_spec reports for a leaky-ReLU layer (other layers report 0: None)."""
+    return float(spec.negative_slope) if activation == "leaky_relu" else None
+
+
+def _slope_note(layer: Any) -> str:
+    """", slope 0.2" for Network.summary() when the slope is not the default."""
+    argument = _slope_argument(layer)
+    return f", slope {layer.negative_slope!r}" if argument else ""
 
 
 def _padding_name(code: int) -> str:

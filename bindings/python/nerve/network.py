@@ -87,6 +87,16 @@ def _count(number: int) -> str:
     return f"{number:,}"
 
 
+def _initialization(weight_init: Any, bias_init: Any, bias_value: Any) -> Tuple[int, int, float]:
+    """(weights, biases, bias_value) for nerve_initialize, from the names and a finite real value."""
+    value = _arrays.real(bias_value, "bias_value")
+    with np.errstate(over="ignore"):
+        finite = bool(np.isfinite(np.float32(value)))
+    if not finite:
+        raise ValueError(f"bias_value must be a finite number (as a float32), got {bias_value!r}")
+    return (_choice(weight_init, _lib.INITS, "weight_init"), _choice(bias_init, _lib.BIAS_INITS, "bias_init"), value)
+
+
 class Network:
     """A feedforward network: fully connected layers given by their sizes, or any stack of layers.
 
@@ -121,6 +131,14 @@ class Network:
         Dense, Conv2D, MaxPool2D and MeanPool2D objects, the first reading the input; each layer reads what the
         one before it writes (a Dense layer reads an image as its channel-major vector). The library checks that
         they fit together and names the first that does not.
+    weight_init : str, default "auto"
+        How the weights are drawn, layer by layer, as `initialize` takes it: "auto" (he before ReLU and leaky
+        ReLU, normalized elsewhere), "normalized", "large", "he", "glorot_uniform", "glorot_normal" or
+        "lecun_normal".
+    bias_init : {"zero", "normal", "constant"}, default "zero"
+        How the biases start: 0, N(0, 1) (the notes' network2, with weight_init="normalized") or bias_value.
+    bias_value : float, default 0.0
+        Every bias with bias_init="constant"; ignored otherwise; finite.
 
     Raises
     ------
@@ -148,7 +166,12 @@ class Network:
         *,
         input_shape: Union[int, Sequence[int], None] = None,
         layers: Optional[Sequence[Layer]] = None,
+        weight_init: str = "auto",
+        bias_init: str = "zero",
+        bias_value: float = 0.0,
     ) -> None:
+        # Checked before the network exists, so a mistake here leaves nothing behind.
+        initialization = _initialization(weight_init, bias_init, bias_value)
         if layers is not None or input_shape is not None:
             if sizes is not None:
                 raise TypeError("give either sizes, or input_shape and layers, not both")
@@ -163,6 +186,9 @@ class Network:
             handle = self._create_dense(sizes, "sigmoid" if activations is None else activations, cost, seed)
         self._adopt(handle)
         self.threads = _arrays.int32(threads, "threads")
+        if initialization != _initialization("auto", "zero", 0.0):
+            # The library creates with ("auto", "zero") from the seed; this redraws from the same seed.
+            check(_lib.lib().nerve_initialize(self._handle, *initialization, _arrays.uint64(seed, "seed")))
 
     @staticmethod
     def _create_dense(
@@ -473,13 +499,13 @@ class Network:
         return [self.get_layer(layer)[1] for layer in range(self.layer_count)]
 
     def reinit(self, init: str = "auto", seed: int = 0) -> None:
-        """Draws every weight and bias again.
+        """Draws every weight again and sets every bias to 0: ``initialize(init, "zero", seed=seed)``.
 
         Parameters
         ----------
-        init : {"auto", "normalized", "large", "he"}, default "auto"
-            normalized: N(0, 1/√fan-in) weights; large: N(0, 1); he: N(0, √(2/fan-in)); auto: he before ReLU
-            layers, normalized elsewhere. Biases are drawn from N(0, 1).
+        init : str, default "auto"
+            A weight_init name of `initialize`. Before 0.5 biases were drawn from N(0, 1) here; that is
+            ``initialize("normalized", "normal", seed=seed)``, the notes' network2.
         seed : int, default 0
             Seeds the draw.
 
@@ -490,6 +516,40 @@ class Network:
         """
         code = _choice(init, _lib.INITS, "init")
         check(_lib.lib().nerve_reinit(self._handle, code, _arrays.uint64(seed, "seed")))
+
+    def initialize(
+        self, weight_init: str = "auto", bias_init: str = "zero", bias_value: float = 0.0, seed: int = 0
+    ) -> None:
+        """Sets every weight and bias again, layer by layer, from a generator reseeded with `seed`.
+
+        The generator then drives shuffling and dropout, as after creating the network with this seed:
+        ``Network(..., seed=s)`` and a later ``initialize(seed=s)`` give the same network.
+
+        Parameters
+        ----------
+        weight_init : str, default "auto"
+            With n_in the inputs feeding a unit and n_out the units an input feeds (a convolution's count the
+            window: channels × window area and filters × window area): "normalized" N(0, 1/√n_in), "large"
+            N(0, 1), "he" N(0, √(2/n_in)), "glorot_uniform" U(±√(6/(n_in + n_out))), "glorot_normal"
+            N(0, √(2/(n_in + n_out))), "lecun_normal" N(0, √(1/n_in)); "auto": he before ReLU and leaky ReLU,
+            normalized elsewhere.
+        bias_init : {"zero", "normal", "constant"}, default "zero"
+            0; N(0, 1), which with weight_init="normalized" is the notes' network2; or bias_value.
+        bias_value : float, default 0.0
+            Every bias with bias_init="constant"; ignored otherwise; must be finite.
+        seed : int, default 0
+            Seeds the draw.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For an unknown name, a bias_value that is not a finite real number, or a seed that is not an
+            integer from 0 to 2**64 - 1.
+        NerveBusyError
+            While the network is being trained.
+        """
+        initialization = _initialization(weight_init, bias_init, bias_value)
+        check(_lib.lib().nerve_initialize(self._handle, *initialization, _arrays.uint64(seed, "seed")))
 
     # ------------------------------------------------------------------------------- parameters and gradients
 
@@ -629,7 +689,7 @@ class Network:
         X: ArrayLike,
         Y: ArrayLike,
         epochs: int = 10,
-        batch_size: int = 10,
+        batch_size: Optional[int] = None,
         learning_rate: Optional[float] = None,
         momentum: float = 0.0,
         l2: float = 0.0,
@@ -650,6 +710,16 @@ class Network:
         callback: Optional[Callable[[Epoch], Any]] = None,
         threads: Optional[int] = None,
         comm: Any = None,
+        nesterov: bool = False,
+        rprop_increase: Optional[float] = None,
+        rprop_decrease: Optional[float] = None,
+        rprop_delta_min: Optional[float] = None,
+        rprop_delta_max: Optional[float] = None,
+        rprop_delta_zero: Optional[float] = None,
+        sample_weight: Optional[ArrayLike] = None,
+        early_stopping_metric: str = "cost",
+        min_improvement: float = 0.0,
+        target_cost: Optional[float] = None,
     ) -> History:
         """Trains the network; it keeps the trained weights.
 
@@ -661,18 +731,20 @@ class Network:
             Targets: one row per sample (one-hot rows for classification), or integer class labels.
         epochs : int, default 10
             The most epochs to train (callback, early stopping or lr_min may end training sooner).
-        batch_size : int, default 10
+        batch_size : int, optional
             Samples per mini-batch: 1 is stochastic gradient descent, n or more full-batch gradient descent.
+            10 by default; all of X under optimizer="rprop", which is full-batch only.
         learning_rate : float, optional
-            0.1 for SGD and 0.001 for Adam by default.
+            0.1 for SGD and 0.001 for Adam by default. Not with "rprop" (ValueError).
         momentum : float, default 0.0
             SGD momentum coefficient, in [0, 1). SGD only: a non-zero value raises ValueError with "adam".
         l2, l1 : float, default 0.0
             λ of L2 weight decay and of L1 regularisation, scaled by λ/n; biases are not regularised.
         dropout : float, default 0.0
             Probability in [0, 1) of dropping each hidden unit.
-        optimizer : {"sgd", "adam"}, default "sgd"
-            Plain (momentum) stochastic gradient descent, or Adam.
+        optimizer : {"sgd", "adam", "rprop"}, default "sgd"
+            Plain (momentum) stochastic gradient descent, Adam, or iRPROP− (full-batch, per-parameter step
+            sizes that follow the gradient's sign only; no learning rate, momentum or lr_decay).
         validation_data : tuple (X_val, Y_val), optional
             Shaped as X and Y; evaluated after every epoch; needed by early_stopping and the learning-rate
             schedule.
@@ -712,6 +784,28 @@ class Network:
             validation_data aside). The epochs' figures are means over the ranks, rank 0 alone shows progress,
             and a stop on any rank (callback, Ctrl-C, an exception) ends training on every rank after that
             epoch.
+        nesterov : bool, default False
+            Nesterov momentum (v ← μv − ηg; w ← w + μv − ηg). Needs momentum > 0 and optimizer="sgd".
+        rprop_increase, rprop_decrease : float, optional
+            iRPROP−'s step-size factors while the gradient's sign holds (> 1; default 1.2) and when it flips
+            (in (0, 1); default 0.5). optimizer="rprop" only.
+        rprop_delta_min, rprop_delta_max, rprop_delta_zero : float, optional
+            iRPROP−'s smallest, largest and first step size, 0 <= min <= zero <= max; by default 0, 50 and 0.1
+            (FANN's). optimizer="rprop" only.
+        sample_weight : array_like of shape (n,), optional
+            Finite weights >= 0, not all 0: a sample of weight w counts as w copies of itself (integer weights
+            in full-batch training give exactly the steps of the repeated data set; 0 removes a sample). The n
+            of l2's and l1's λ/n becomes the weights' sum, and the training figures are weighted too. Not with
+            comm.
+        early_stopping_metric : {"cost", "accuracy"}, default "cost"
+            What early_stopping and lr_decay watch on validation_data: its cost (lower is better) or its
+            accuracy (higher is better). Only with early_stopping or lr_decay.
+        min_improvement : float, default 0.0
+            An epoch counts as better only if it beats the best validation figure by more than this
+            (scikit-learn's tol). Only with early_stopping or lr_decay.
+        target_cost : float, optional
+            Stop after the first epoch whose training cost (as reported) is at or below this, as FANN's desired
+            error. Needs monitor other than "none".
 
         Returns
         -------
@@ -724,9 +818,11 @@ class Network:
             For an argument of the wrong type (``shuffle="no"``, ``epochs=2.5``, a callback that is not callable),
             named in the message.
         ValueError
-            For wrong shapes or values of X, Y and validation_data (pandas NA included), unknown names, and
-            arguments that do not apply: momentum with Adam, adam_* with SGD, early_stopping or lr_decay
-            without validation_data, lr_patience or lr_min without lr_decay.
+            For wrong shapes or values of X, Y, sample_weight and validation_data (pandas NA included), unknown
+            names, and arguments that do not apply: momentum with Adam or RPROP, adam_* without Adam, rprop_*
+            without RPROP, learning_rate or lr_decay with RPROP, nesterov without SGD momentum, early_stopping
+            or lr_decay without validation_data, lr_patience or lr_min without lr_decay, early_stopping_metric
+            or min_improvement without early_stopping or lr_decay, target_cost with monitor="none".
         NerveError
             The library's refusal of an option (NerveValueError: a learning rate ≤ 0, dropout outside [0, 1),
             ...), NerveDivergedError when the weights become NaN or infinite, NerveBusyError while another
@@ -762,10 +858,28 @@ class Network:
             lr_min=lr_min,
             shuffle=shuffle,
             progress=progress,
+            learning_rate=learning_rate,
+            nesterov=nesterov,
+            rprop_options={
+                "rprop_increase": rprop_increase,
+                "rprop_decrease": rprop_decrease,
+                "rprop_delta_min": rprop_delta_min,
+                "rprop_delta_max": rprop_delta_max,
+                "rprop_delta_zero": rprop_delta_zero,
+            },
+            early_stopping_metric=early_stopping_metric,
+            min_improvement=min_improvement,
+            target_cost=target_cost,
+            monitor=monitor,
+            sample_weight=sample_weight,
+            comm=comm,
         )
+        weights = None if sample_weight is None else _arrays.shaped(sample_weight, (x.shape[0],), "sample_weight")
 
         options = _lib.default_train_options()
         options.epochs = _arrays.int32(epochs, "epochs")
+        if batch_size is None:
+            batch_size = max(x.shape[0], 1) if optimizer == "rprop" else 10
         options.batch_size = _arrays.int32(batch_size, "batch_size")
         options.optimizer = _choice(optimizer, _lib.OPTIMIZERS, "optimizer")
         if learning_rate is None and optimizer == "adam":
@@ -787,6 +901,21 @@ class Network:
         options.shuffle = 1 if shuffle else 0
         options.monitor_training = _choice(monitor, _lib.MONITORS, "monitor")
         options.threads = 0 if threads is None else _arrays.int32(threads, "threads")
+        options.nesterov = 1 if nesterov else 0
+        for name, value in (
+            ("rprop_increase", rprop_increase),
+            ("rprop_decrease", rprop_decrease),
+            ("rprop_delta_min", rprop_delta_min),
+            ("rprop_delta_max", rprop_delta_max),
+            ("rprop_delta_zero", rprop_delta_zero),
+        ):
+            if value is not None:
+                setattr(options, name, _arrays.real(value, name))
+        options.sample_weights = _arrays.pointer(weights)  # `weights` lives until fit returns
+        options.early_stopping_metric = _choice(early_stopping_metric, _lib.METRICS, "early_stopping_metric")
+        options.min_improvement = _arrays.real(min_improvement, "min_improvement")
+        if target_cost is not None:
+            options.target_cost = _arrays.real(target_cost, "target_cost")
 
         coordinator = None
         if comm is not None:
@@ -901,7 +1030,7 @@ class Network:
         return outputs
 
     def predict_classes(self, X: ArrayLike) -> npt.NDArray[np.intp]:
-        """The index of the largest output for each sample.
+        """The class of each sample: its largest output's index, or 0/1 for a network of one output.
 
         Parameters
         ----------
@@ -911,14 +1040,18 @@ class Network:
         Returns
         -------
         ndarray of intp, shape (n,)
-            The class each sample is given: the argmax of its outputs.
+            The class each sample is given: with several outputs, the index of the largest (the first on ties);
+            with one output, 1 where it is 0.5 or more and 0 elsewhere, the rounding accuracy uses.
 
         Raises
         ------
         TypeError, ValueError
             As predict.
         """
-        classes: npt.NDArray[np.intp] = np.argmax(self.predict(X), axis=1)
+        outputs = self.predict(X)
+        if outputs.shape[1] == 1:
+            return (outputs[:, 0] >= 0.5).astype(np.intp)
+        classes: npt.NDArray[np.intp] = np.argmax(outputs, axis=1)
         return classes
 
     def evaluate(self, X: ArrayLike, Y: ArrayLike) -> Dict[str, float]:
@@ -934,7 +1067,10 @@ class Network:
         Returns
         -------
         dict
-            {"cost": float, "accuracy": float}; the cost excludes regularisation.
+            {"cost": float, "accuracy": float}; the cost excludes regularisation. The accuracy follows the
+            targets: with every row one-hot (two or more outputs), the fraction of samples whose largest output is
+            at the 1; otherwise, with every target 0 or 1 (binary, multi-label), the fraction of all labels whose
+            output rounded at 0.5 matches; otherwise (regression targets) NaN.
 
         Raises
         ------
@@ -1042,7 +1178,8 @@ class Network:
 
     def __repr__(self) -> str:
         layers = self.layers
-        if len(self.input_shape) == 1 and all(isinstance(layer, Dense) for layer in layers):
+        plain = all(isinstance(layer, Dense) and layer == Dense(layer.units, layer.activation) for layer in layers)
+        if len(self.input_shape) == 1 and plain:
             return f"Network({self.sizes}, activations={self.activations}, cost={self.cost!r})"
         return f"Network(input_shape={self.input_shape}, layers={layers}, cost={self.cost!r})"
 

@@ -43,9 +43,6 @@ INPUT_NAME = "input"
 OUTPUT_NAME = "output"
 BATCH_DIMENSION = "batch"
 
-# The slope of Nerve's leaky ReLU below zero, as include/nerve.h states it (the library does not report it).
-_LEAKY_SLOPE = 0.01
-
 _PACKAGE = __name__.rpartition(".")[0]
 
 Shape = Tuple[int, int, int]  # (channels, height, width); a vector of n values is (n, 1, 1), as in the library
@@ -202,7 +199,7 @@ def _convert(net: _Network, graph: _Graph) -> None:
                 [rows.name, graph.constant(f"{prefix}.weights", weights), graph.constant(f"{prefix}.biases", biases)],
                 transB=1,  # weights are (outputs, inputs): the product is rows · weightsᵀ
             )
-            value = _activate(graph, _Value(name, (int(layer.units), 1, 1), False), str(layer.activation))
+            value = _activate(graph, _Value(name, (int(layer.units), 1, 1), False), layer)
         elif kind == "conv2d":
             weights, biases = net.get_layer(index)
             images = value.as_images(graph)
@@ -214,7 +211,7 @@ def _convert(net: _Network, graph: _Graph) -> None:
                 strides=[int(step) for step in layer.stride],
                 pads=pads,
             )
-            value = _activate(graph, _Value(name, shape, True), str(layer.activation))
+            value = _activate(graph, _Value(name, shape, True), layer)
         elif kind in ("max_pool2d", "mean_pool2d"):
             if str(layer.padding) != "valid":
                 raise ValueError(f"layer {index} pools with {layer.padding!r} padding; Nerve pools with 'valid' only")
@@ -239,15 +236,18 @@ def _convert(net: _Network, graph: _Graph) -> None:
     graph.nodes[-1].output[0] = OUTPUT_NAME  # the last node made the value; give it the public name
 
 
-def _activate(graph: _Graph, value: _Value, activation: str) -> _Value:
-    """The activation applied as Nerve applies it, elementwise or (softmax) over a sample's whole output."""
+def _activate(graph: _Graph, value: _Value, layer: Any) -> _Value:
+    """The layer's activation as Nerve applies it: elementwise, or (softmax) over a sample's whole output."""
+    activation = str(layer.activation)
     if activation == "linear":
         return value
     simple = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
     if activation in simple:
         return _Value(graph.node(simple[activation], [value.name]), value.shape, value.is_image)
     if activation == "leaky_relu":
-        return _Value(graph.node("LeakyRelu", [value.name], alpha=_LEAKY_SLOPE), value.shape, value.is_image)
+        # The layer's own slope, as the library reports it (net.layers).
+        alpha = float(layer.negative_slope)
+        return _Value(graph.node("LeakyRelu", [value.name], alpha=alpha), value.shape, value.is_image)
     if activation == "softmax":
         # Nerve normalises over all of a sample's outputs, every channel and position of an image together.
         rows = value.as_rows(graph)
