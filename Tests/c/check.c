@@ -180,3 +180,34 @@ void message_names(long needed, const char *what)
     CHECK(strstr(nerve_last_error(), number) != NULL, "%s: capacity message \"%s\" does not give the needed %ld",
           what, nerve_last_error(), needed);
 }
+
+float *parameters_of(const nerve_net *net, int64_t *count)
+{
+    *count = nerve_parameter_count(net);
+    float *p = malloc(sizeof(float) * (size_t)(*count > 0 ? *count : 1));
+    if (!p || !CHECK_OK(nerve_get_parameters(net, p, *count))) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+int parameters_are(const nerve_net *net, const float *expected, int64_t count)
+{
+    int64_t n = 0;
+    float *now = parameters_of(net, &n);
+    int same = now && n == count && floats_equal_bits(now, expected, (size_t)count);
+    free(now);
+    return same;
+}
+
+void moments(const float *a, size_t n, double *mean, double *sd)
+{
+    double s = 0, s2 = 0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i];
+    *mean = s / (double)n;
+    for (size_t i = 0; i < n; i++)
+        s2 += (a[i] - *mean) * (a[i] - *mean);
+    *sd = sqrt(s2 / (double)(n - 1));
+}

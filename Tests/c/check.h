@@ -59,6 +59,15 @@ int untouched(const float *a, size_t n);
 void message_names(long needed, const char *what);
 
 int floats_equal_bits(const float *a, const float *b, size_t n);
+
+/* The sample mean and standard deviation (n - 1 in the denominator) of n >= 2 floats. */
+void moments(const float *a, size_t n, double *mean, double *sd);
+
+/* Every parameter of the network (malloc'd, *count floats), or NULL after a failed check. */
+float *parameters_of(const nerve_net *net, int64_t *count);
+
+/* 1 if the network's parameters are bitwise those in `expected`. */
+int parameters_are(const nerve_net *net, const float *expected, int64_t count);
 int all_finite(const float *a, size_t n);
 double now_seconds(void);
 

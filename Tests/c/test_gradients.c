@@ -37,28 +37,6 @@
 static const int64_t TWO_62 = (int64_t)1 << 62;
 static const double SENTINEL_D = -6789.25;
 
-/* Every parameter of the network (malloc'd, *count floats), or NULL after a failed check. */
-static float *parameters_of(const nerve_net *net, int64_t *count)
-{
-    *count = nerve_parameter_count(net);
-    float *p = malloc(sizeof(float) * (size_t)(*count > 0 ? *count : 1));
-    if (!CHECK_OK(nerve_get_parameters(net, p, *count))) {
-        free(p);
-        return NULL;
-    }
-    return p;
-}
-
-/* 1 if the network's parameters are bitwise those in `expected`. */
-static int parameters_are(const nerve_net *net, const float *expected, int64_t count)
-{
-    int64_t n = 0;
-    float *now = parameters_of(net, &n);
-    int same = now && n == count && floats_equal_bits(now, expected, (size_t)count);
-    free(now);
-    return same;
-}
-
 static double max_abs(const float *a, int64_t n)
 {
     double m = 0;

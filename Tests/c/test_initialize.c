@@ -18,17 +18,6 @@
 
 enum { N0 = 1000, N1 = 400, N2 = 300 };
 
-static void moments(const float *a, size_t n, double *mean, double *sd)
-{
-    double s = 0, s2 = 0;
-    for (size_t i = 0; i < n; i++)
-        s += a[i];
-    *mean = s / (double)n;
-    for (size_t i = 0; i < n; i++)
-        s2 += (a[i] - *mean) * (a[i] - *mean);
-    *sd = sqrt(s2 / (double)(n - 1));
-}
-
 /* Layer `layer` of a dense network: its weights and biases, malloc'd (NULL on failure). */
 static int layer_values(const nerve_net *net, int layer, float **w, size_t *nw, float **b, size_t *nb)
 {

@@ -19,26 +19,6 @@
 
 enum { MAX_EPOCHS = 1000, SCRIPT_EPOCHS = 8 };
 
-static float *parameters_of(const nerve_net *net, int64_t *count)
-{
-    *count = nerve_parameter_count(net);
-    float *p = malloc(sizeof(float) * (size_t)(*count > 0 ? *count : 1));
-    if (!CHECK_OK(nerve_get_parameters(net, p, *count))) {
-        free(p);
-        return NULL;
-    }
-    return p;
-}
-
-static int same_parameters(const nerve_net *net, const float *expected, int64_t count)
-{
-    int64_t n = 0;
-    float *now = parameters_of(net, &n);
-    int same = now && n == count && floats_equal_bits(now, expected, (size_t)count);
-    free(now);
-    return same;
-}
-
 /* Every epoch's report and parameters, from the progress callback. */
 typedef struct {
     const nerve_net *net;
@@ -140,7 +120,7 @@ static void rprop_learns_xor(void)
     o.momentum = 0;
     o.lr_decay = 2;
     CHECK_FAILS(nerve_train(net, xor_x, xor_y, 4, xor_x, xor_y, 4, &o), NERVE_E_INVALID);
-    CHECK(before && same_parameters(net, before, count), "refused RPROP trainings changed the network");
+    CHECK(before && parameters_are(net, before, count), "refused RPROP trainings changed the network");
     free(before);
     nerve_free(net);
 }
@@ -304,7 +284,7 @@ static void weights_act_as_copies(void)
         if (!CHECK_FAILS(nerve_train(start, x, y, 4, NULL, NULL, 0, &o), NERVE_E_INVALID))
             fprintf(stderr, "     (sample weights case %d)\n", i);
     }
-    CHECK(before && same_parameters(start, before, count), "refused sample weights changed the network");
+    CHECK(before && parameters_are(start, before, count), "refused sample weights changed the network");
     free(before);
     nerve_free(start);
 }
@@ -350,7 +330,7 @@ static void stopping_rules(void)
         if (CHECK_OK(scripted(start, &net, &r, &o, x, y))) {
             CHECK(r.epochs == expected_epochs, "early stopping watching %s: %d epochs, expected %d",
                   nerve_enum_name(NERVE_ENUM_METRIC, metric), r.epochs, expected_epochs);
-            CHECK(r.parameters[best - 1] && same_parameters(net, r.parameters[best - 1], nerve_parameter_count(net)),
+            CHECK(r.parameters[best - 1] && parameters_are(net, r.parameters[best - 1], nerve_parameter_count(net)),
                   "early stopping watching %s did not restore epoch %d's weights",
                   nerve_enum_name(NERVE_ENUM_METRIC, metric), best);
         }
@@ -375,7 +355,7 @@ static void stopping_rules(void)
                   r.epochs, with ? 6 : 8);
             int best = with ? 4 : 8;
             if (with)
-                CHECK(r.parameters[best - 1] && same_parameters(net, r.parameters[best - 1], nerve_parameter_count(net)),
+                CHECK(r.parameters[best - 1] && parameters_are(net, r.parameters[best - 1], nerve_parameter_count(net)),
                       "min_improvement 0.0625 did not keep epoch 4's weights");
         }
         log_free(&r);
@@ -390,7 +370,7 @@ static void stopping_rules(void)
         nerve_train_options o = full_batch(SCRIPT_EPOCHS, 6);
         o.target_cost = 0.5f;
         if (CHECK_OK(scripted(start, &net, &r, &o, x, y)))
-            CHECK(r.epochs == 3 && r.parameters[2] && same_parameters(net, r.parameters[2], nerve_parameter_count(net)),
+            CHECK(r.epochs == 3 && r.parameters[2] && parameters_are(net, r.parameters[2], nerve_parameter_count(net)),
                   "target_cost 0.5 on costs 0.9, 0.7, 0.5, ...: %d epochs, expected 3 with epoch 3's weights",
                   r.epochs);
         log_free(&r);
@@ -538,7 +518,7 @@ static void new_fields_validated(void)
     o.rprop_delta_min = o.rprop_delta_zero = o.rprop_delta_max = 0.01f;
     o.target_cost = 1e-30f;
     CHECK_OK(nerve_train(net, x, y, 6, NULL, NULL, 0, &o));
-    CHECK(before && !same_parameters(net, before, count), "an accepted RPROP epoch left the weights alone");
+    CHECK(before && !parameters_are(net, before, count), "an accepted RPROP epoch left the weights alone");
     free(before);
     nerve_free(net);
 }

@@ -38,6 +38,21 @@ def fashion_small(fashion):
     return (X[:2000], y[:2000]), (X_test[:1000], y_test[:1000])
 
 
+@pytest.fixture
+def python3_kernel():
+    """The name of a Jupyter kernel running this Python, installed for the user if none is (notebook tests)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        pytest.importorskip("ipykernel")
+        from ipykernel.kernelspec import install
+
+        install(user=True)
+    return "python3"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def single_threaded_blas():
     """The test session, as host, runs numpy's and scipy's BLAS on one thread: on two busy cores, threads made

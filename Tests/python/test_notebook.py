@@ -12,20 +12,6 @@ nbclient = pytest.importorskip("nbclient")
 NOTEBOOK = PACKAGE_DIR / "examples" / "fashion_mnist.ipynb"
 
 
-@pytest.fixture
-def python3_kernel():
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.importorskip("ipykernel")
-        from ipykernel.kernelspec import install
-
-        install(user=True)
-    return "python3"
-
-
 def test_notebook_executes(python3_kernel, monkeypatch):
     # The kernel is a child process: it finds this checkout's package through PYTHONPATH.
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(PACKAGE_DIR), os.environ.get("PYTHONPATH")])))

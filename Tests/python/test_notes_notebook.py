@@ -17,20 +17,6 @@ NOTEBOOK = PACKAGE_DIR / "examples" / "notes_experiments.ipynb"
 
 
 @pytest.fixture
-def python3_kernel():
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.importorskip("ipykernel")
-        from ipykernel.kernelspec import install
-
-        install(user=True)
-    return "python3"
-
-
-@pytest.fixture
 def fashion_mnist_files():
     directory = Path(nerve.datasets.FASHION_MNIST_DIR)
     if not all(any(directory.glob(f"{name}-images-idx3-ubyte*")) for name in ("train", "t10k")):
