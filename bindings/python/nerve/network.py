@@ -931,7 +931,8 @@ class Network:
             coordinator.configure(options)
 
         history = History()
-        steps = options.steps_per_epoch or -(-x.shape[0] // options.batch_size)
+        # A batch size of 0 is the library's to refuse, with its message: no steps to show until then.
+        steps = options.steps_per_epoch or (-(-x.shape[0] // options.batch_size) if options.batch_size > 0 else 0)
         shown = reporter(
             progress if coordinator is None or coordinator.shows_progress else False, options.epochs, steps
         )
