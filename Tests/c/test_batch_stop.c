@@ -64,6 +64,7 @@ typedef struct {
     int32_t flag;          /* the cancel flag */
     int32_t stop_at;       /* the callback returns non-zero (or sets the flag) after this step of epoch 1 */
     int32_t set_flag;      /* 1: set the flag there instead of returning non-zero */
+    int32_t hold_at;       /* the callback waits after this step of epoch 1 until another thread sets the flag */
     int32_t calls, epochs_reported;
     int32_t last_epoch, last_step;
     int32_t fields_ok;
@@ -88,6 +89,12 @@ static int32_t on_batch(const nerve_step *step, void *user_data)
                       step->step >= 1 && step->step <= step->steps;
     log->last_epoch = step->epoch;
     log->last_step = step->step;
+    /* An epoch takes milliseconds: without the wait, a busy machine could finish it before the other thread runs. */
+    if (step->epoch == 1 && step->step == log->hold_at)
+        for (int i = 0; i < 100000 && !__atomic_load_n(&log->flag, __ATOMIC_RELAXED); i++) {
+            struct timespec pause = {0, 100000};
+            nanosleep(&pause, NULL);
+        }
     if (step->epoch == 1 && step->step == log->stop_at) {
         if (!log->set_flag)
             return 1;
@@ -141,7 +148,7 @@ static void stop_from_another_thread(void)
     nerve_net *net = make_net();
     if (!net)
         return;
-    run_log log = {.stop_at = -1, .fields_ok = 1};
+    run_log log = {.stop_at = -1, .hold_at = 200, .fields_ok = 1};
     nerve_train_options o = base_options();
     o.cancel = &log.flag;
     o.batch_progress = on_batch;
