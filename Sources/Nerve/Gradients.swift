@@ -9,7 +9,7 @@ extension Network {
                                 gradient: UnsafeMutablePointer<Float>?) throws -> Double {
         guard samples.count >= 1 else { throw NerveError.size("the cost needs at least one sample") }
         let n = samples.count
-        let penalty = regularizationCost(l2: l2, l1: l1, samples: n)
+        let penalty = regularizationCost(l2: l2, l1: l1, samples: Double(n))
         guard let gradient else {
             return try measure(samples.x, samples.y, rows: n).cost + penalty
         }

@@ -125,13 +125,13 @@ public final class Network: @unchecked Sendable {
     }
 
     /// ½(λ₂/n)Σw² + (λ₁/n)Σ|w| over weights only, the term the notes add to the reported cost.
-    public func regularizationCost(l2: Float, l1: Float, samples n: Int) -> Double {
+    public func regularizationCost(l2: Float, l1: Float, samples n: Double) -> Double {
         guard l2 != 0 || l1 != 0 else { return 0 }
         var squares: Double = 0, absolutes: Double = 0
         for range in weightRanges {
             for k in range { let v = Double(parameters.base[k]); squares += v * v; absolutes += abs(v) }
         }
-        return (0.5 * Double(l2) * squares + Double(l1) * absolutes) / Double(n)
+        return (0.5 * Double(l2) * squares + Double(l1) * absolutes) / n
     }
 
     /// Outputs for `rows` samples. Safe to call from many threads at once as long as no one writes parameters.

@@ -239,8 +239,7 @@ private final class TrainingRun {
         var report = EpochReport()
         report.epoch = epoch
         report.learningRate = learningRate
-        // Σ w need not be whole: the penalty over n = 1, divided by it (the same bits for a whole n).
-        let penalty = network.regularizationCost(l2: options.l2, l1: options.l1, samples: 1) / regularizationSamples
+        let penalty = network.regularizationCost(l2: options.l2, l1: options.l1, samples: regularizationSamples)
         let train: (cost: Double, accuracy: Double)?
         switch options.monitoring {
         case .none: train = nil

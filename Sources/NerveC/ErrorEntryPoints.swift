@@ -13,7 +13,7 @@ func reporting(to error: UnsafeMutablePointer<nerve_error>?, _ call: () -> nerve
     guard let error else { return status }
     error.pointee.status = status
     error.pointee.length = withUnsafeMutableBytes(of: &error.pointee.message) { bytes in
-        let text = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+        guard let text = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return 0 }
         guard status.rawValue < 0 else {
             text[0] = 0
             return 0

@@ -117,7 +117,10 @@ public func nerve_get_layer_spec(_ net: OpaquePointer?, _ layer: Int32, _ spec: 
             result.padding = w.padding.rawValue
         }
         // Only the bytes the caller's struct has: a 0.3 or 0.4 caller's ends before negative_slope.
-        withUnsafeBytes(of: &result) { UnsafeMutableRawPointer(target).copyMemory(from: $0.baseAddress!, byteCount: size) }
+        withUnsafeBytes(of: &result) {
+            UnsafeMutableRawBufferPointer(start: target, count: size)
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(size)))
+        }
         return NERVE_OK
     }
 }

@@ -68,7 +68,7 @@ import Testing
         for k in before.indices {
             #expect(close((before[k] - after[k]) / eta, regularised[k], absolute: 1e-5))
         }
-        #expect(close(network.regularizationCost(l2: Float(l2), l1: Float(l1), samples: data.count),
+        #expect(close(network.regularizationCost(l2: Float(l2), l1: Float(l1), samples: Double(data.count)),
                       reference.regularisation(after, l2: l2, l1: l1, n: data.count), absolute: 1e-9, relative: 1e-6))
     }
 
