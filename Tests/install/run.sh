@@ -13,16 +13,19 @@ stage="$work/stage"
 prefix=/opt/nerve
 libdir=$prefix/lib/$(cc -dumpmachine)  # the multiarch directory, which CMake and pkg-config users expect on Debian
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Whether a command's output matches: the output is read whole first. `cmd | grep -q` would make cmd die of
+# SIGPIPE when grep stops at the first match, which pipefail turns into a false "no match".
+prints() { local pattern=$1 output; shift; output=$("$@") && grep -q -- "$pattern" <<< "$output"; }
 
 make -s install DESTDIR="$stage" PREFIX="$prefix" LIBDIR="$libdir" > "$work/install.log"
 lib="$stage$libdir/libnerve.so.$version"
 [ -f "$lib" ] || fail "no $lib"
 [ "$(readlink "$stage$libdir/$soname")" = "libnerve.so.$version" ] || fail "$soname does not point at the library"
 [ "$(readlink "$stage$libdir/libnerve.so")" = "libnerve.so.$version" ] || fail "libnerve.so does not point at the library"
-readelf -d "$lib" | grep -q "SONAME.*\[$soname\]" || fail "the soname is not $soname"
-readelf -S "$lib" | grep -q '\.debug_info' && fail "the installed library still has debug information"
-readelf -S "$lib" | grep -q '\.gnu_debuglink' || fail "the installed library has no debug link"
-readelf -S "$stage$libdir/.debug/libnerve.so.$version.debug" | grep -q '\.debug_info' \
+prints "SONAME.*\[$soname\]" readelf -d "$lib" || fail "the soname is not $soname"
+prints '\.debug_info' readelf -S "$lib" && fail "the installed library still has debug information"
+prints '\.gnu_debuglink' readelf -S "$lib" || fail "the installed library has no debug link"
+prints '\.debug_info' readelf -S "$stage$libdir/.debug/libnerve.so.$version.debug" \
     || fail "the separate debug file has no debug information"
 [ -f "$stage$prefix/include/nerve.h" ] || fail "no header"
 echo "installed: $(du -k "$lib" | cut -f1) KiB stripped, debug information $(du -k "$stage$libdir/.debug/libnerve.so.$version.debug" | cut -f1) KiB"
@@ -32,8 +35,8 @@ export PKG_CONFIG_PATH="$stage$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
 [ "$(pkg-config --modversion nerve)" = "$version" ] || fail "pkg-config reports $(pkg-config --modversion nerve)"
 # shellcheck disable=SC2046
 cc -std=c99 -Wall -Werror Tests/install/consumer.c $(pkg-config --cflags --libs nerve) -o "$work/consumer_pc"
-readelf -d "$work/consumer_pc" | grep -q "NEEDED.*\[$soname\]" || fail "the consumer does not need $soname"
-LD_LIBRARY_PATH="$stage$libdir" "$work/consumer_pc" | grep -q "^nerve $version: " || fail "the pkg-config consumer did not run"
+prints "NEEDED.*\[$soname\]" readelf -d "$work/consumer_pc" || fail "the consumer does not need $soname"
+LD_LIBRARY_PATH="$stage$libdir" prints "^nerve $version: " "$work/consumer_pc" || fail "the pkg-config consumer did not run"
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 # CMake: find_package(Nerve) from the staged prefix, with and without a version.
@@ -42,7 +45,7 @@ for wanted in "" "$(echo "$version" | cut -d. -f1-2)"; do
     cmake -S Tests/install -B "$work/cmake" -DCMAKE_PREFIX_PATH="$stage$prefix" -DNERVE_VERSION_WANTED="$wanted" \
         > "$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; fail "cmake could not configure (version '$wanted')"; }
     cmake --build "$work/cmake" > "$work/cmake-build.log" 2>&1 || { cat "$work/cmake-build.log"; fail "cmake build"; }
-    "$work/cmake/consumer" | grep -q "^nerve $version: " || fail "the CMake consumer did not run"
+    prints "^nerve $version: " "$work/cmake/consumer" || fail "the CMake consumer did not run"
 done
 # 0.x minor releases may break the ABI: an older minor must not be accepted.
 older="$(echo "$version" | cut -d. -f1).$(( $(echo "$version" | cut -d. -f2) - 1 ))"
