@@ -146,7 +146,8 @@ typedef enum nerve_enumeration {
     NERVE_ENUM_LAYER,          /* NERVE_LAYER_*: "dense", "conv2d", "max_pool2d", "mean_pool2d" */
     NERVE_ENUM_PADDING,        /* NERVE_PADDING_*: "valid", "same"                               Since 0.3 */
     NERVE_ENUM_METRIC,         /* NERVE_METRIC_*: "cost", "accuracy"                             Since 0.5 */
-    NERVE_ENUM_BIAS_INIT       /* NERVE_BIAS_*: "zero", "normal", "constant"                     Since 0.5 */
+    NERVE_ENUM_BIAS_INIT,      /* NERVE_BIAS_*: "zero", "normal", "constant"                     Since 0.5 */
+    NERVE_ENUM_OPTIMIZER_STATE /* NERVE_OPTIMIZER_STATE_*: "fresh", "keep", "resume"             Since 0.5 */
 } nerve_enumeration;
 
 /* The lower-case name of `value` in enumeration `enumeration` (a NERVE_ENUM_* value), or NULL if either is
@@ -261,7 +262,8 @@ nerve_status nerve_reinit(nerve_net *net, nerve_init init, uint64_t seed);
  * `weights` (a NERVE_INIT_* value), then the biases by `biases` (a NERVE_BIAS_* value). bias_value is every
  * bias's value with NERVE_BIAS_CONSTANT and ignored otherwise; it must be finite. The generator then drives
  * shuffling and dropout, as after nerve_create with the same seed: a network created with `seed` and this call
- * with (NERVE_INIT_AUTO, NERVE_BIAS_ZERO, 0, seed) are bit-identical.
+ * with (NERVE_INIT_AUTO, NERVE_BIAS_ZERO, 0, seed) are bit-identical. Any optimizer state that nerve_train kept
+ * (see nerve_optimizer_state) is dropped with the weights it belonged to.
  * Errors: NERVE_E_INVALID (bad handle, unknown weights or biases value, bias_value NaN or infinite),
  * NERVE_E_BUSY during training (see Threads); a failed call changes nothing.                       Since 0.5 */
 nerve_status nerve_initialize(nerve_net *net, nerve_init weights, nerve_bias_init biases, float bias_value,
@@ -547,6 +549,26 @@ typedef enum nerve_optimizer {
  * NERVE_E_INVALID otherwise, unless a report_hook supplies the figure).                              Since 0.5 */
 typedef enum nerve_metric { NERVE_METRIC_COST = 0, NERVE_METRIC_ACCURACY } nerve_metric;
 
+/* What becomes of the optimizer's state across nerve_train calls: momentum's velocity, Adam's moments and step
+ * count, RPROP's step sizes and last gradient signs (plain SGD has none).
+ *   FRESH   a new state, dropped when the call returns, with any state the network kept (the default: each call
+ *           trains as the notes' SGD does).
+ *   KEEP    a new state, kept in the network when the call returns (NERVE_OK or NERVE_STOPPED).
+ *   RESUME  the state the network kept, if the call that kept it used the same optimizer with the same
+ *           coefficients (momentum and nesterov; the Adam betas and epsilon; the RPROP factors and bounds),
+ *           else a new one; kept again on return. The learning rate may differ between calls. So k calls of one
+ *           epoch each, with the same options, take exactly the steps of one call of k epochs (PyTorch's
+ *           optimizer object, scikit-learn's partial_fit).
+ * A call that fails after its arguments and options were accepted (NERVE_E_DIVERGED, NERVE_E_ABORTED,
+ * NERVE_E_NOMEM) leaves no state kept; one refused for its arguments leaves the network's as it was.
+ * nerve_initialize drops the kept state; nerve_clone, nerve_save and the model file do not carry it;
+ * nerve_set_parameters leaves it (Keras's and PyTorch's choice when weights are loaded into a model).   Since 0.5 */
+typedef enum nerve_optimizer_state {
+    NERVE_OPTIMIZER_STATE_FRESH = 0,
+    NERVE_OPTIMIZER_STATE_KEEP,
+    NERVE_OPTIMIZER_STATE_RESUME
+} nerve_optimizer_state;
+
 /* How training cost and accuracy are measured:
  *   NONE      not at all (the report holds NaN): fastest.
  *   RUNNING   averaged over the epoch's mini-batches as they are trained (free; weights change meanwhile and
@@ -637,7 +659,8 @@ typedef struct nerve_train_options {
                                    it), is <= this; with early stopping the best epoch's weights are restored as
                                    at any end. 0 = off (default); finite, >= 0; needs monitor_training other
                                    than NERVE_MONITOR_NONE (NERVE_E_INVALID otherwise) */
-    int32_t  reserved;          /* 0; keeps the struct free of implicit padding */
+    int32_t  optimizer_state;   /* NERVE_OPTIMIZER_STATE_*: whether this call resumes and keeps the optimizer's
+                                   state (see nerve_optimizer_state); default FRESH */
 } nerve_train_options;
 
 /* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */
@@ -660,8 +683,9 @@ void nerve_train_options_init(nerve_train_options *opts);
  * one-epoch run with steps_per_epoch = k and the same seed and options). If those steps left a non-finite
  * weight, the result is NERVE_E_DIVERGED with the last good epoch's weights. The network's random generator has
  * advanced by the shuffles and dropout masks of the steps taken (it is checked before an epoch's shuffle), so a
- * following nerve_train goes on from there; momentum and Adam state and the learning-rate schedule belong to
- * one call and end with it, as after any return. A set flag at the start trains nothing.       Since 0.1 */
+ * following nerve_train goes on from there; the learning-rate schedule belongs to one call and ends with it, and
+ * the optimizer's state is kept (or not) as optimizer_state says, as after any return. A set flag at the start
+ * trains nothing.       Since 0.1 */
 nerve_status nerve_train(nerve_net *net, const float *x, const float *y, int64_t n,
                          const float *eval_x, const float *eval_y, int64_t eval_n,
                          const nerve_train_options *opts);

@@ -72,6 +72,16 @@ extension WatchedMetric: Identified {
     }
 }
 
+extension OptimizerState: Identified {
+    public var identifier: StaticString {
+        switch self {
+        case .fresh: return "fresh"
+        case .keep: return "keep"
+        case .resume: return "resume"
+        }
+    }
+}
+
 extension Monitoring: Identified {
     public var identifier: StaticString {
         switch self {

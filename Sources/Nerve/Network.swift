@@ -16,6 +16,9 @@ public final class Network: @unchecked Sendable {
     package let offsets: [Int]
     /// Every weight range in the flat buffer: the parameters regularisation applies to.
     let weightRanges: [Range<Int>]
+    /// The optimizer state a training call left for the next one (OptimizerState.keep and .resume). Only
+    /// training and initialisation touch it, and callers give those the network to themselves.
+    var keptOptimizer: KeptOptimizer?
     private let threadCount = Atomic<Int>(1)
     private let inferencePool = Pool<InferenceWorkspace>()
 
@@ -116,6 +119,7 @@ public final class Network: @unchecked Sendable {
     /// (.normalized, .normal) draws exactly what 0.4 drew for every network.
     public func initialize(_ weights: WeightInit, biases: BiasInit = .zero, biasValue: Float = 0, seed: UInt64) {
         random = Random(seed: seed)
+        keptOptimizer = nil  // its velocity and moments belong to the weights being replaced
         for (i, layer) in layers.enumerated() {
             let block = parameters(ofLayer: i)
             weights.draw(for: layer, into: block, count: layer.weightCount, random: &random)

@@ -27,6 +27,38 @@ func makeOptimizer(_ options: TrainingOptions, parameterCount: Int) throws -> an
     }
 }
 
+/// An optimizer kept in the network between training calls, with the settings it was made for: a later call
+/// resumes it only if it asks for the same rule with the same coefficients (the learning rate may change).
+struct KeptOptimizer {
+    let optimizer: any Optimizer
+    let settings: Settings
+
+    struct Settings: Equatable {
+        let kind: OptimizerKind
+        let nesterov: Bool
+        let coefficients: [Float]
+
+        init(_ o: TrainingOptions) {
+            kind = o.optimizer
+            nesterov = o.nesterov
+            switch o.optimizer {
+            case .sgd: coefficients = [o.momentum]
+            case .adam: coefficients = [o.adamBeta1, o.adamBeta2, o.adamEpsilon]
+            case .rprop: coefficients = [o.rpropIncrease, o.rpropDecrease, o.rpropDeltaMin, o.rpropDeltaMax,
+                                         o.rpropDeltaZero]
+            }
+        }
+    }
+
+    /// The optimizer a training call with `options` starts from: `kept`'s when the options resume it and match,
+    /// else a new one.
+    static func optimizer(for options: TrainingOptions, parameterCount: Int,
+                          kept: KeptOptimizer?) throws -> any Optimizer {
+        if options.optimizerState == .resume, let kept, kept.settings == Settings(options) { return kept.optimizer }
+        return try makeOptimizer(options, parameterCount: parameterCount)
+    }
+}
+
 /// The L2 and L1 terms the notes add to the cost, as their gradient: λ₂/n·w + λ₁/n·sgn(w) on weights only.
 struct Regularization {
     let l2: Float, l1: Float

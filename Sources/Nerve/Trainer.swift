@@ -20,11 +20,18 @@ public enum Trainer {
                              hooks: TrainingHooks = TrainingHooks(),
                              progress: (EpochReport) -> Bool) throws -> TrainingOutcome {
         try check(network, data: data, evaluation: evaluation, options: options, hooks: hooks)
+        // From here a failed call keeps no optimizer state: a diverged run's may hold non-finite values.
+        let kept = network.keptOptimizer
+        network.keptOptimizer = nil
         let threads = options.threads > 0 ? options.threads : network.threads
         return try WorkerTeam.with(threads: threads) { team in
             let run = try TrainingRun(network: network, data: data, evaluation: evaluation, options: options,
-                                      hooks: hooks, team: team)
-            return try run.epochs(progress: progress)
+                                      hooks: hooks, team: team, kept: kept)
+            let outcome = try run.epochs(progress: progress)
+            if options.optimizerState != .fresh {
+                network.keptOptimizer = KeptOptimizer(optimizer: run.optimizer, settings: .init(options))
+            }
+            return outcome
         }
     }
 
@@ -56,7 +63,7 @@ public enum Trainer {
     }
 }
 
-/// One call of Trainer.train: its buffers, its optimizer and the state of the schedule between epochs.
+/// One call of Trainer.train: its buffers, its optimizer (which may outlive it, see OptimizerState) and the state of the schedule between epochs.
 private final class TrainingRun {
     let network: Network
     let data: Samples
@@ -89,7 +96,7 @@ private final class TrainingRun {
     var epochsSinceBest = 0, epochsSinceRateChange = 0
 
     init(network: Network, data: Samples, evaluation: Samples?, options: TrainingOptions, hooks: TrainingHooks,
-         team: WorkerTeam?) throws {
+         team: WorkerTeam?, kept: KeptOptimizer?) throws {
         self.network = network
         self.data = data
         self.evaluation = (evaluation?.count ?? 0) > 0 ? evaluation : nil
@@ -103,7 +110,7 @@ private final class TrainingRun {
         let count = network.parameterCount
         pass = try Backpropagation(network: network, capacity: min(options.batchSize, data.count),
                                    dropout: options.dropout > 0, weighted: data.weights != nil)
-        optimizer = try makeOptimizer(options, parameterCount: count)
+        optimizer = try KeptOptimizer.optimizer(for: options, parameterCount: count, kept: kept)
         regularizationSamples = options.regularizationSamples > 0 ? Double(options.regularizationSamples)
             : data.weights.map { SampleWeights.total($0, count: data.count) } ?? Double(data.count)
         regularization = Regularization(l2: options.l2, l1: options.l1, samples: regularizationSamples)
@@ -142,7 +149,12 @@ private final class TrainingRun {
     private func trainOneEpoch(_ epoch: Int) throws -> RunningMetrics? {
         // Checked before the shuffle too, so a stop leaves the generator where the last mini-batch left it.
         if cancelRequested() { return nil }
-        if options.shuffle { Trainer.shuffle(order, using: &network.random) }
+        if options.shuffle {
+            // A permutation of the samples in their given order, not of the last epoch's: an epoch's order then
+            // depends on the generator alone, and k one-epoch calls shuffle as one call of k epochs does.
+            for i in 0..<data.count { order.base[i] = Int32(i) }
+            Trainer.shuffle(order, using: &network.random)
+        }
         var running = RunningMetrics()
         let n = data.count, batch = pass.capacity
         let steps = options.stepsPerEpoch > 0 ? options.stepsPerEpoch : divideRoundingUp(n, batch)

@@ -5,6 +5,18 @@ public enum OptimizerKind: Int32, CaseIterable, Sendable { case sgd = 0, adam, r
 /// (NERVE_METRIC_*).
 public enum WatchedMetric: Int32, CaseIterable, Sendable { case cost = 0, accuracy }
 
+/// What becomes of the optimizer's state (momentum velocity, Adam's moments and step count, RPROP's step sizes)
+/// across training calls. Raw values are the C enum's (NERVE_OPTIMIZER_STATE_*).
+public enum OptimizerState: Int32, CaseIterable, Sendable {
+    /// A new state, dropped at the end of the call; any state the network kept is dropped too.
+    case fresh = 0
+    /// A new state, kept in the network at the end of the call.
+    case keep
+    /// The state the network kept, if an earlier call kept it with the same optimizer and coefficients (a new
+    /// one otherwise), kept again at the end: consecutive calls then take the steps of one long call.
+    case resume
+}
+
 /// How training cost and accuracy are measured each epoch. Raw values are the C enum's (NERVE_MONITOR_*).
 public enum Monitoring: Int32, CaseIterable, Sendable { case none = 0, running, full }
 
@@ -51,6 +63,7 @@ public struct TrainingOptions: Sendable {
     public var minimumImprovement: Float = 0
     /// Stop once the measured training cost is at or below this; 0 is off.
     public var targetCost: Float = 0
+    public var optimizerState = OptimizerState.fresh
 
     public init() {}
 

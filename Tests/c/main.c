@@ -28,6 +28,7 @@ static const struct {
     {"training_rules", test_training_rules},
     {"accuracy", test_accuracy},
     {"initialize", test_initialize},
+    {"optimizer_state", test_optimizer_state},
 };
 enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
 

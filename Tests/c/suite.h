@@ -26,6 +26,7 @@ void test_limits(void);
 void test_batch_stop(void);
 void test_errors(void);
 void test_initialize(void);
+void test_optimizer_state(void);
 void test_training_rules(void);
 void test_accuracy(void);
 

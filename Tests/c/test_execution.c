@@ -384,6 +384,8 @@ static const struct {
     {NERVE_ENUM_METRIC, "metric", 2, {"cost", "accuracy"}, {NERVE_METRIC_COST, NERVE_METRIC_ACCURACY}},
     {NERVE_ENUM_BIAS_INIT, "bias init", 3, {"zero", "normal", "constant"},
      {NERVE_BIAS_ZERO, NERVE_BIAS_NORMAL, NERVE_BIAS_CONSTANT}},
+    {NERVE_ENUM_OPTIMIZER_STATE, "optimizer state", 3, {"fresh", "keep", "resume"},
+     {NERVE_OPTIMIZER_STATE_FRESH, NERVE_OPTIMIZER_STATE_KEEP, NERVE_OPTIMIZER_STATE_RESUME}},
 };
 enum { ENUMS = sizeof enums / sizeof enums[0] };
 

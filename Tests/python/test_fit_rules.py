@@ -53,6 +53,54 @@ def test_nesterov_two_steps_unrolled():
     np.testing.assert_allclose(net.get_parameters(), p, atol=2e-6)
 
 
+def test_resumed_momentum_unrolled_with_a_new_rate():
+    """Two fits of one full-batch step: the second resumes the velocity, at its own learning rate."""
+    X, y = small_data()
+    Y = np.eye(3, dtype=np.float32)[y]
+    net, probe = network(), network()
+    mu = 0.8
+    p = net.get_parameters().astype(np.float64)
+    v = np.zeros_like(p)
+    for eta in (0.3, 0.1):
+        probe.set_parameters(p.astype(np.float32))
+        _, g = probe.cost_gradient(X, Y)
+        v = mu * v - eta * g
+        p = p + v
+    fit = dict(epochs=1, batch_size=len(X), momentum=mu, shuffle=False, monitor="none")
+    net.fit(X, y, learning_rate=0.3, **fit)
+    net.fit(X, y, learning_rate=0.1, resume_optimizer=True, **fit)
+    np.testing.assert_allclose(net.get_parameters(), p, atol=2e-6)
+    # Without resume_optimizer the second step starts from zero velocity: v = -0.1 g.
+    fresh = network()
+    fresh.fit(X, y, learning_rate=0.3, **fit)
+    probe.set_parameters(fresh.get_parameters())
+    _, g = probe.cost_gradient(X, Y)
+    expected = fresh.get_parameters().astype(np.float64) - 0.1 * g
+    fresh.fit(X, y, learning_rate=0.1, **fit)
+    np.testing.assert_allclose(fresh.get_parameters(), expected, atol=2e-6)
+
+
+@pytest.mark.parametrize("optimizer", [dict(momentum=0.9, learning_rate=0.05), dict(optimizer="adam"),
+                                       dict(optimizer="rprop")], ids=["momentum", "adam", "rprop"])
+def test_resumed_fits_take_the_steps_of_one_fit(optimizer):
+    """Shuffled, mini-batches (full batch for RPROP): fit(epochs=1) four times equals fit(epochs=4) exactly."""
+    X, y = small_data(30, seed=4)
+    batch = dict(batch_size=30) if optimizer.get("optimizer") == "rprop" else dict(batch_size=7)
+    whole, resumed, fresh = network(9), network(9), network(9)
+    whole.fit(X, y, epochs=4, **batch, **optimizer)
+    for _ in range(4):
+        resumed.fit(X, y, epochs=1, resume_optimizer=True, **batch, **optimizer)
+        fresh.fit(X, y, epochs=1, **batch, **optimizer)
+    assert np.array_equal(resumed.get_parameters(), whole.get_parameters())
+    assert not np.array_equal(fresh.get_parameters(), whole.get_parameters())
+    # initialize drops the state: a resumed fit after it is the first fit of a new network.
+    resumed.initialize(seed=9)
+    renewed = network(9)
+    resumed.fit(X, y, epochs=1, resume_optimizer=True, **batch, **optimizer)
+    renewed.fit(X, y, epochs=1, **batch, **optimizer)
+    assert np.array_equal(resumed.get_parameters(), renewed.get_parameters())
+
+
 def test_integer_weights_are_repeated_samples():
     X, y = small_data(4, seed=3)
     weights = np.array([2, 1, 3, 0])
@@ -125,6 +173,7 @@ def test_arguments_that_do_not_apply_raise_value_error(kwargs, word):
     "kwargs",
     [
         dict(nesterov="yes", momentum=0.9),
+        dict(resume_optimizer="yes"),
         dict(optimizer="rprop", rprop_increase="big"),
         dict(early_stopping_metric=1, early_stopping=2, validation_data=small_data()),
         dict(min_improvement="0.1", early_stopping=2, validation_data=small_data()),

@@ -142,6 +142,7 @@ EXPECTED_ENUMS = {
     "PADDINGS": ["valid", "same"],
     "BIAS_INITS": ["zero", "normal", "constant"],
     "METRICS": ["cost", "accuracy"],
+    "OPTIMIZER_STATES": ["fresh", "keep", "resume"],
 }
 
 
@@ -188,6 +189,7 @@ def test_enum_values_match_header(repo):
     check("LAYER_", _lib.LAYERS)
     check("PADDING_", _lib.PADDINGS)
     check("BIAS_", _lib.BIAS_INITS)
+    check("OPTIMIZER_STATE_", _lib.OPTIMIZER_STATES)
     assert {f"NERVE_ENUM_{key[:-1]}": value for key, value in _lib.ENUM_TABLES.items()} == {
         name: index for index, name in enumerate(enum_names("ENUM_"))
     }

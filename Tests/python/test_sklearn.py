@@ -538,6 +538,37 @@ def test_sgd_momentum_as_scikit_learn(nesterov):
     np.testing.assert_allclose(mine.loss_curve_, reference.loss_curve_, rtol=1e-5)
 
 
+@pytest.mark.parametrize("solver", [dict(solver="sgd", momentum=0.9, learning_rate_init=0.01), dict(solver="adam")],
+                         ids=["sgd", "adam"])
+def test_partial_fit_keeps_the_optimizer_as_scikit_learn(solver):
+    """Ten partial_fit calls, one epoch each, after a fit: scikit-learn keeps its optimizer across them (momentum
+    velocity, Adam moments), and so does the estimator; a fresh start each call would part the curves."""
+    X, y = _small("regression")
+    params = dict(hidden_layer_sizes=(10,), max_iter=5, random_state=0, **solver)
+    mine, reference = MLPRegressor(**params), sklearn.neural_network.MLPRegressor(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for model in (mine, reference):
+            model.fit(X, y)
+            for _ in range(10):
+                model.partial_fit(X, y)
+    assert len(mine.loss_curve_) == len(reference.loss_curve_) == 15
+    np.testing.assert_allclose(mine.loss_curve_, reference.loss_curve_, rtol=5e-5)
+
+
+@pytest.mark.parametrize("nesterov", [True, False])
+def test_invscaling_with_momentum_as_scikit_learn(nesterov):
+    """A new rate each epoch, the velocity carried on, as in scikit-learn's one optimizer per fit."""
+    X, y = _small("regression")
+    params = dict(hidden_layer_sizes=(10,), solver="sgd", learning_rate="invscaling", learning_rate_init=0.1,
+                  power_t=0.25, momentum=0.9, nesterovs_momentum=nesterov, max_iter=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mine = MLPRegressor(**params).fit(X, y)
+        reference = sklearn.neural_network.MLPRegressor(**params).fit(X, y)
+    np.testing.assert_allclose(mine.loss_curve_, reference.loss_curve_, rtol=1e-5)
+
+
 def _recorded_rates(monkeypatch):
     """The learning rate of every Network.fit call the estimator makes, with its epoch count."""
     calls = []
@@ -581,6 +612,8 @@ def test_adaptive_rate_divides_by_five_then_stops(monkeypatch):
     assert [epochs for _, epochs in calls] == [4] + [3] * (len(calls) - 1)
     assert mine.n_iter_ == reference.n_iter_ == sum(epochs for _, epochs in calls)
     assert len(mine.loss_curve_) == mine.n_iter_
+    # The velocity lives on across the divisions, as in scikit-learn.
+    np.testing.assert_allclose(mine.loss_curve_, reference.loss_curve_, rtol=1e-5)
 
 
 def _interrupt_at_epoch(monkeypatch, stop_epoch):

@@ -42,12 +42,12 @@ def check_applicable(
     monitor: Any = "running",
     sample_weight: Any = None,
     comm: Any = None,
+    resume_optimizer: Any = False,
 ) -> None:
     """Raises TypeError for flags that are not flags, ValueError for options that do not apply."""
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
-    if not isinstance(nesterov, (bool, np.bool_)):
-        raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+    for name, flag in (("shuffle", shuffle), ("nesterov", nesterov), ("resume_optimizer", resume_optimizer)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
     if nesterov and optimizer != "sgd":
         raise ValueError("nesterov applies to optimizer='sgd' only; leave it out or choose optimizer='sgd'")
     if nesterov and not _is_set(momentum):

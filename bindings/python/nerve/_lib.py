@@ -53,6 +53,7 @@ ENUM_LAYER = 5
 ENUM_PADDING = 6
 ENUM_METRIC = 7
 ENUM_BIAS_INIT = 8
+ENUM_OPTIMIZER_STATE = 9
 
 # The tables {name: value} of those enumerations, read from the library when it is loaded (see lib()) and
 # reached as module attributes: _lib.ACTIVATIONS, _lib.COSTS, ...
@@ -66,6 +67,7 @@ ENUM_TABLES = {
     "PADDINGS": ENUM_PADDING,
     "METRICS": ENUM_METRIC,
     "BIAS_INITS": ENUM_BIAS_INIT,
+    "OPTIMIZER_STATES": ENUM_OPTIMIZER_STATE,
 }
 
 # The most threads a call may be given (NERVE_MAX_THREADS).
@@ -182,7 +184,7 @@ class TrainOptions(Structure):
         ("early_stopping_metric", c_int32),
         ("min_improvement", c_float),
         ("target_cost", c_float),
-        ("reserved", c_int32),
+        ("optimizer_state", c_int32),
     ]
 
 

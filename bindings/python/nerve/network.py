@@ -720,6 +720,7 @@ class Network:
         early_stopping_metric: str = "cost",
         min_improvement: float = 0.0,
         target_cost: Optional[float] = None,
+        resume_optimizer: bool = False,
     ) -> History:
         """Trains the network; it keeps the trained weights.
 
@@ -806,6 +807,13 @@ class Network:
         target_cost : float, optional
             Stop after the first epoch whose training cost (as reported) is at or below this, as FANN's desired
             error. Needs monitor other than "none".
+        resume_optimizer : bool, default False
+            Go on from the optimizer state the previous fit left (momentum's velocity, Adam's moments and step
+            count, RPROP's step sizes) instead of starting a new one, as a PyTorch optimizer or scikit-learn's
+            partial_fit does: then fit(epochs=1) called k times takes exactly the steps of fit(epochs=k). The
+            previous fit must have used the same optimizer and coefficients (momentum, nesterov, adam_*,
+            rprop_*; the learning rate may change), else the state starts anew. Every fit leaves its state in
+            the network for this; `initialize` drops it, and copies and saved models do not carry it.
 
         Returns
         -------
@@ -873,6 +881,7 @@ class Network:
             monitor=monitor,
             sample_weight=sample_weight,
             comm=comm,
+            resume_optimizer=resume_optimizer,
         )
         weights = None if sample_weight is None else _arrays.shaped(sample_weight, (x.shape[0],), "sample_weight")
 
@@ -916,6 +925,7 @@ class Network:
         options.min_improvement = _arrays.real(min_improvement, "min_improvement")
         if target_cost is not None:
             options.target_cost = _arrays.real(target_cost, "target_cost")
+        options.optimizer_state = _lib.OPTIMIZER_STATES["resume" if resume_optimizer else "keep"]
 
         coordinator = None
         if comm is not None:

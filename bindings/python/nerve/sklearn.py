@@ -6,16 +6,12 @@ are scikit-learn's too (``coefs_``, ``intercepts_``, ``loss_curve_``, ``validati
 
 - The network computes in float32 (``coefs_`` and ``intercepts_`` are float32), so results differ from
   scikit-learn's float64 runs in their last digits and, over many epochs, in more.
-- Momentum and Adam state live for one training call of the library. scikit-learn's fit starts a new optimizer
-  too, so fit and warm_start agree; partial_fit, which in scikit-learn keeps the optimizer between calls, here
-  starts each call (one epoch) with zero velocity and fresh Adam moments.
 - learning_rate="adaptive" (solver "sgd") follows scikit-learn's code: once the training loss (or the validation
   score) has failed to improve by tol for more than n_iter_no_change epochs, the rate is divided by 5, and fit
-  stops when it is already at most 1e-6. Training resumes with the new rate in a new library call, so the
-  momentum velocity restarts at each division. learning_rate="invscaling" sets, as scikit-learn does, the rate
-  of each epoch after the first to learning_rate_init / (``t_`` + 1) ** power_t, ``t_`` being the samples trained on so
-  far; each epoch is its own library call, so the velocity restarts every epoch (with one mini-batch per epoch,
-  as on a data set of at most 200 samples with batch_size="auto", momentum then has no effect).
+  stops when it is already at most 1e-6. learning_rate="invscaling" sets, as scikit-learn does, the rate of
+  each epoch after the first to learning_rate_init / (``t_`` + 1) ** power_t, ``t_`` being the samples trained
+  on so far. As in scikit-learn, fit starts a new optimizer and partial_fit goes on with the one the previous
+  fit or partial_fit left (momentum velocity, Adam moments); a new learning rate keeps it too.
 - MLPRegressor's loss is "squared_error" only (no "poisson": Nerve has no exponential output).
 - Extra parameters: ``class_weight`` (classifier; None, "balanced" or a dict, turned into per-sample weights as
   sklearn.utils.class_weight.compute_sample_weight does), ``dropout`` (the probability of dropping each hidden
@@ -479,10 +475,14 @@ class _NerveMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no t
             options["nesterov"] = bool(self.nesterovs_momentum)
         if sample_weight is not None:
             options["sample_weight"] = sample_weight
+        resume = incremental  # scikit-learn's fit makes a new optimizer; partial_fit keeps the last one
         try:
             while remaining > 0 and not state["stop"]:
                 state["restart"] = False
-                history = net.fit(X, targets, epochs=remaining, learning_rate=self._rate, **options)
+                history = net.fit(
+                    X, targets, epochs=remaining, learning_rate=self._rate, resume_optimizer=resume, **options
+                )
+                resume = True
                 remaining -= len(history)
                 if not history:
                     break
