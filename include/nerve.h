@@ -138,7 +138,7 @@ const char *nerve_kernel(void);
 /* The enumerations whose names the library can report, so bindings need not spell them out. */
 typedef enum nerve_enumeration {
     NERVE_ENUM_ACTIVATION = 0, /* NERVE_ACT_*: "sigmoid", "tanh", "relu", "leaky_relu", "linear", ... */
-    NERVE_ENUM_COST,           /* NERVE_COST_*: "quadratic", "cross_entropy", "log_likelihood" */
+    NERVE_ENUM_COST,           /* NERVE_COST_*: "quadratic", "cross_entropy", "log_likelihood", ... */
     NERVE_ENUM_INIT,           /* NERVE_INIT_*: "auto", "normalized", "large", "he", "glorot_uniform",
                                   "glorot_normal", "lecun_normal" */
     NERVE_ENUM_OPTIMIZER,      /* NERVE_OPTIMIZER_*: "sgd", "adam", "rprop" */
@@ -168,7 +168,9 @@ typedef struct nerve_net nerve_net; /* opaque */
  * unless nerve_layer_spec's negative_slope sets another (since 0.5). Step (0 below zero, 1 at zero and above)
  * has no useful derivative: networks containing it can predict but not train. Softmax is allowed on any layer
  * but is meant for the output layer with NERVE_COST_LOG_LIKELIHOOD; on a convolution it normalises over the
- * layer's whole output (every channel and position of a sample together).                                  Since 0.1 */
+ * layer's whole output (every channel and position of a sample together). Exp (eᶻ, positive; since 0.5) is the
+ * log link's output for NERVE_COST_POISSON; it overflows to infinity above z ≈ 88.7, which training reports as
+ * NERVE_E_DIVERGED.                                                                                  Since 0.1 */
 typedef enum nerve_activation {
     NERVE_ACT_SIGMOID = 0,
     NERVE_ACT_TANH,
@@ -176,18 +178,23 @@ typedef enum nerve_activation {
     NERVE_ACT_LEAKY_RELU,
     NERVE_ACT_LINEAR,
     NERVE_ACT_SOFTMAX,
-    NERVE_ACT_STEP
+    NERVE_ACT_STEP,
+    NERVE_ACT_EXP /* Since 0.5 */
 } nerve_activation;
 
 /* Cost of the output layer, averaged over samples.
  *   QUADRATIC      C = ½‖a − y‖²; any output activation (regression with LINEAR).
  *   CROSS_ENTROPY  C = −Σ [y ln a + (1−y) ln(1−a)]; SIGMOID output only (binary and multi-label tasks).
  *   LOG_LIKELIHOOD C = −Σ y ln a; SOFTMAX output only (multi-class tasks, y one-hot).
- * Sigmoid + cross-entropy and softmax + log-likelihood give the output error δ = a − y.              Since 0.1 */
+ *   POISSON        C = Σ [y ln(y/a) − y + a] (half the Poisson deviance; y ln y is 0 at y = 0); EXP output only
+ *                  (counts and rates: y >= 0, NERVE_E_INVALID otherwise); since 0.5.
+ * Sigmoid + cross-entropy, softmax + log-likelihood and exp + Poisson give the output error δ = a − y.
+ *                                                                                                    Since 0.1 */
 typedef enum nerve_cost_function {  /* not nerve_cost: that name is the function reading a network's cost */
     NERVE_COST_QUADRATIC = 0,
     NERVE_COST_CROSS_ENTROPY,
-    NERVE_COST_LOG_LIKELIHOOD
+    NERVE_COST_LOG_LIKELIHOOD,
+    NERVE_COST_POISSON /* Since 0.5 */
 } nerve_cost_function;
 
 /* Leaky ReLU's slope below zero when a layer does not set its own.                                 Since 0.5 */
@@ -673,7 +680,7 @@ void nerve_train_options_init(nerve_train_options *opts);
  * callback asked to stop, or the cancel flag was set), or an error: NERVE_E_INVALID, NERVE_E_SIZE,
  * NERVE_E_UNSUPPORTED (step layer; RPROP with mini-batches), NERVE_E_BUSY, NERVE_E_NOMEM, NERVE_E_DIVERGED,
  * NERVE_E_ABORTED (a hook returned non-zero). Targets must lie in [0, 1] for the cross-entropy
- * and log-likelihood costs (NERVE_E_INVALID otherwise). See Threads for concurrent use.
+ * and log-likelihood costs, and be >= 0 for Poisson (NERVE_E_INVALID otherwise). See Threads for concurrent use.
  *   Stopping between mini-batches (cancel, batch_progress; since 0.5): training ends before the next
  * mini-batch, within one mini-batch of the request. The network then holds the weights after the last completed
  * mini-batch, as a stop from the progress callback holds its epoch's; with early stopping on and an epoch measured,

@@ -1,6 +1,6 @@
 /// Activation functions of a layer. Raw values are the C enum's (NERVE_ACT_*) and the model file's.
 public enum Activation: Int32, CaseIterable, Sendable {
-    case sigmoid = 0, tanh, relu, leakyRelu, linear, softmax, step
+    case sigmoid = 0, tanh, relu, leakyRelu, linear, softmax, step, exp
 
     /// Leaky ReLU's slope below zero when a layer does not set its own (NERVE_DEFAULT_NEGATIVE_SLOPE).
     public static let defaultNegativeSlope: Float = 0.01
@@ -29,6 +29,8 @@ public enum Activation: Int32, CaseIterable, Sendable {
             for r in 0..<rows { Activation.softmaxRow(z + r * columns, columns) }
         case .step:
             for i in 0..<count { z[i] = z[i] >= 0 ? 1 : 0 }
+        case .exp:
+            for i in 0..<count { z[i] = _expf(z[i]) }
         }
     }
 
@@ -44,7 +46,7 @@ public enum Activation: Int32, CaseIterable, Sendable {
     }
 
     /// Turns g = ∂C/∂a into ∂C/∂z in place, given the layer's outputs a. Every derivative is written in terms of a,
-    /// so z need not be kept: σ′ = a(1−a), tanh′ = 1−a², ReLU′ = [a>0], softmax's Jacobian a_j(δ_jk − a_k);
+    /// so z need not be kept: σ′ = a(1−a), tanh′ = 1−a², ReLU′ = [a>0], exp′ = a, softmax's Jacobian a_j(δ_jk − a_k);
     /// leaky ReLU's slope is positive, so a has z's sign and a ≥ 0 tells the side of the kink.
     package func backpropagate(outputs a: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
                               rows: Int, columns: Int, negativeSlope: Float) {
@@ -68,6 +70,8 @@ public enum Activation: Int32, CaseIterable, Sendable {
                 for j in 0..<columns { dot += gr[j] * ar[j] }
                 for j in 0..<columns { gr[j] = ar[j] * (gr[j] - dot) }
             }
+        case .exp:
+            for i in 0..<count { g[i] *= a[i] }
         case .step:
             preconditionFailure("step layers are refused for training before backpropagation")
         }

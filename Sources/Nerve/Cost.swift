@@ -1,28 +1,32 @@
 /// Costs of the output layer. Raw values are the C enum's (NERVE_COST_*) and the model file's.
 public enum Cost: Int32, CaseIterable, Sendable {
-    case quadratic = 0, crossEntropy, logLikelihood
+    case quadratic = 0, crossEntropy, logLikelihood, poisson
 
     public var name: String {
         switch self {
         case .quadratic: return "quadratic"
         case .crossEntropy: return "cross-entropy"
         case .logLikelihood: return "log-likelihood"
+        case .poisson: return "Poisson"
         }
     }
 
-    /// Cross-entropy needs outputs in (0,1) that are independent probabilities, log-likelihood a distribution.
-    public func admits(output: Activation) -> Bool {
+    /// Cross-entropy needs outputs in (0,1) that are independent probabilities, log-likelihood a distribution,
+    /// Poisson positive rates through the log link (exp outputs, as in scikit-learn and GLMs).
+    public func admits(output: Activation) -> Bool { self == .quadratic || output == matchingOutput }
+
+    /// The output activation each cost other than quadratic requires; the pair's σ′ cancels, giving δ = a − y
+    /// (the notes' reason for pairing them).
+    var matchingOutput: Activation? {
         switch self {
-        case .quadratic: return true
-        case .crossEntropy: return output == .sigmoid
-        case .logLikelihood: return output == .softmax
+        case .quadratic: return nil
+        case .crossEntropy: return .sigmoid
+        case .logLikelihood: return .softmax
+        case .poisson: return .exp
         }
     }
 
-    /// Pairs whose σ′ cancels, giving δ = a − y (the notes' reason for pairing them).
-    func cancelsDerivative(of output: Activation) -> Bool {
-        (self == .crossEntropy && output == .sigmoid) || (self == .logLikelihood && output == .softmax)
-    }
+    func cancelsDerivative(of output: Activation) -> Bool { output == matchingOutput }
 
     /// Logs are clamped at −100 (as PyTorch does) so a saturated output gives a large finite cost, not inf/NaN.
     @inline(__always)
@@ -47,6 +51,15 @@ public enum Cost: Int32, CaseIterable, Sendable {
         case .logLikelihood:
             for i in 0..<count where y[i] != 0 { sum -= Double(y[i] * Cost.clampedLog(a[i])) }
             return sum
+        case .poisson:
+            // Half the Poisson deviance, y ln(y/a) − y + a (0 at a = y), as scikit-learn reports it. Each term in
+            // Float, as the other costs' are: a Double sum of Float terms comes out the same however the rows
+            // were split (short of extreme magnitude ranges). ln a is clamped at −100 as for the other costs.
+            for i in 0..<count {
+                let t = y[i], v = a[i]
+                sum += Double(t > 0 ? t * min(_logf(t / v), _logf(t) + 100) - t + v : v)
+            }
+            return sum
         }
     }
 
@@ -70,6 +83,8 @@ public enum Cost: Int32, CaseIterable, Sendable {
             }
         case .logLikelihood:
             for i in 0..<count { delta[i] = -y[i] / max(a[i], 1e-30) }
+        case .poisson:
+            for i in 0..<count { delta[i] = 1 - y[i] / max(a[i], 1e-30) }
         }
         activation.backpropagate(outputs: a, gradient: delta, rows: rows, columns: columns,
                                  negativeSlope: negativeSlope)
@@ -77,9 +92,18 @@ public enum Cost: Int32, CaseIterable, Sendable {
 }
 
 extension Cost {
-    /// Cross-entropy and log-likelihood read targets as probabilities, so they must lie in [0, 1].
+    /// Cross-entropy and log-likelihood read targets as probabilities, so they must lie in [0, 1]; Poisson's are
+    /// counts or rates, >= 0.
     package func checkTargets(_ y: UnsafePointer<Float>, count: Int) throws {
-        guard self != .quadratic else { return }
+        switch self {
+        case .quadratic: return
+        case .poisson:
+            for i in 0..<count where !(y[i] >= 0) {
+                throw NerveError.invalid("target value \(y[i]) at index \(i) is negative; the Poisson cost needs targets >= 0")
+            }
+            return
+        case .crossEntropy, .logLikelihood: break
+        }
         for i in 0..<count where !(y[i] >= 0 && y[i] <= 1) {
             throw NerveError.invalid("target value \(y[i]) at index \(i) is outside [0, 1], which the \(name) cost needs")
         }

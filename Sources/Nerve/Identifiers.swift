@@ -15,6 +15,7 @@ extension Activation: Identified {
         case .linear: return "linear"
         case .softmax: return "softmax"
         case .step: return "step"
+        case .exp: return "exp"
         }
     }
 }
@@ -25,6 +26,7 @@ extension Cost: Identified {
         case .quadratic: return "quadratic"
         case .crossEntropy: return "cross_entropy"
         case .logLikelihood: return "log_likelihood"
+        case .poisson: return "poisson"
         }
     }
 }

@@ -66,9 +66,8 @@ public final class Network: @unchecked Sendable {
             layers.append(layer)
         }
         let output = specs[specs.count - 1].activation
-        guard cost.admits(output: output) else {
-            let hint = cost == .logLikelihood ? "softmax" : "sigmoid"
-            throw NerveError.unsupported("the \(cost.name) cost needs a \(hint) output layer, not \(output.name)")
+        if let needed = cost.matchingOutput, needed != output {
+            throw NerveError.unsupported("the \(cost.name) cost needs a \(needed.name) output layer, not \(output.name)")
         }
         if let parameters, parameters.count != total {
             throw NerveError.size("expected \(total) parameters, got \(parameters.count)")

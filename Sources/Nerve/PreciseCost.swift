@@ -100,6 +100,7 @@ extension Network {
             let sum = z.reduce(0, +)
             for i in z.indices { z[i] /= sum }
         case .step: for i in z.indices { z[i] = z[i] >= 0 ? 1 : 0 }
+        case .exp: for i in z.indices { z[i] = _exp(z[i]) }
         }
     }
 
@@ -110,6 +111,8 @@ extension Network {
         case .quadratic: return 0.5 * zip(a, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         case .crossEntropy: return -zip(a, y).reduce(0) { $0 + $1.1 * clampedLog($1.0) + (1 - $1.1) * clampedLog(1 - $1.0) }
         case .logLikelihood: return -zip(a, y).reduce(0) { $0 + ($1.1 == 0 ? 0 : $1.1 * clampedLog($1.0)) }
+        case .poisson:
+            return zip(a, y).reduce(0) { $0 + ($1.1 > 0 ? $1.1 * min(_log($1.1 / $1.0), _log($1.1) + 100) - $1.1 : 0) + $1.0 }
         }
     }
 }

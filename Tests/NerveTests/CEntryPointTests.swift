@@ -42,8 +42,8 @@ import Testing
             (NERVE_E_SIZE, "n_sizes", { NerveC.nerve_create(&net, sizes, 1, sigmoid, 0, 1) }),
             (NERVE_E_SIZE, "n_sizes", { NerveC.nerve_create(&net, sizes, -5, sigmoid, 0, 1) }),
             (NERVE_E_SIZE, "sizes", { NerveC.nerve_create(&net, [2, 0, 1], 3, sigmoid, 0, 1) }),
-            (NERVE_E_INVALID, "activations", { NerveC.nerve_create(&net, sizes, 3, [0, 7], 0, 1) }),
-            (NERVE_E_INVALID, "cost", { NerveC.nerve_create(&net, sizes, 3, sigmoid, 3, 1) }),
+            (NERVE_E_INVALID, "activations", { NerveC.nerve_create(&net, sizes, 3, [0, 8], 0, 1) }),
+            (NERVE_E_INVALID, "cost", { NerveC.nerve_create(&net, sizes, 3, sigmoid, 4, 1) }),
             (NERVE_E_UNSUPPORTED, "softmax", {
                 NerveC.nerve_create(&net, sizes, 3, [0, Int32(NERVE_ACT_SOFTMAX.rawValue)], Int32(NERVE_COST_CROSS_ENTROPY.rawValue), 1)
             }),

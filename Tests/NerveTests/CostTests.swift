@@ -48,6 +48,13 @@ import Testing
                       -(0.25 * log(0.4) + 0.75 * log(0.6)), absolute: 1e-6))
     }
 
+    /// Half the Poisson deviance: y ln(y/a) − y + a. At a = 2, y = 3: 3 ln 1.5 − 1 = 0.216395; a zero count at
+    /// a = 0.5 costs a alone; a = y costs 0.
+    @Test func poissonValue() {
+        #expect(close(CostTests.total(.poisson, [2, 0.5], [3, 0], columns: 2), 3 * log(1.5) - 1 + 0.5, absolute: 1e-6))
+        #expect(close(CostTests.total(.poisson, [4, 4], [4, 4], columns: 1), 0, absolute: 1e-6))
+    }
+
     /// A fully saturated wrong output gives the documented clamp (ln clamped at −100), not inf or NaN.
     @Test func saturatedOutputsGiveFiniteCosts() {
         #expect(CostTests.total(.crossEntropy, [0], [1], columns: 1) == 100)
@@ -66,6 +73,17 @@ import Testing
     @Test func softmaxWithLogLikelihoodGivesDifferenceExactly() {
         let a: [Float] = [0.1, 0.7, 0.2, 0.5, 0.25, 0.25], y: [Float] = [0, 1, 0, 0, 0, 1]
         #expect(CostTests.delta(.logLikelihood, .softmax, a, y, columns: 3) == zip(a, y).map { $0 - $1 })
+    }
+
+    /// The log link: ∂C/∂a = 1 − y/a and exp′ = a, so δ = a − y.
+    @Test func expWithPoissonGivesDifferenceExactly() {
+        let a: [Float] = [2, 0.5, 1e-3, 40], y: [Float] = [3, 0, 7, 0]
+        #expect(CostTests.delta(.poisson, .exp, a, y, columns: 2) == zip(a, y).map { $0 - $1 })
+    }
+
+    /// Quadratic through exp: (a − y)·a = (2 − 3)·2 = −2 and 0.5·0.5 = 0.25.
+    @Test func quadraticWithExpKeepsTheDerivative() {
+        CostTests.expectClose(CostTests.delta(.quadratic, .exp, [2, 0.5], [3, 0], columns: 2), [-2, 0.25])
     }
 
     /// (a − y)σ′ with σ′ = a(1 − a): 0.2·0.16 = 0.032 and (−0.1)·0.09 = −0.009.
@@ -95,6 +113,7 @@ import Testing
             #expect(Cost.quadratic.admits(output: activation))
             #expect(Cost.crossEntropy.admits(output: activation) == (activation == .sigmoid))
             #expect(Cost.logLikelihood.admits(output: activation) == (activation == .softmax))
+            #expect(Cost.poisson.admits(output: activation) == (activation == .exp))
         }
     }
 }

@@ -5,8 +5,8 @@ import Testing
 @Suite struct GradientCheckTests {
     /// Every output activation × cost pair the header allows.
     static let allowedPairs: [(Activation, Cost)] =
-        [Activation.sigmoid, .tanh, .relu, .leakyRelu, .linear, .softmax].map { ($0, Cost.quadratic) }
-        + [(.sigmoid, .crossEntropy), (.softmax, .logLikelihood)]
+        [Activation.sigmoid, .tanh, .relu, .leakyRelu, .linear, .softmax, .exp].map { ($0, Cost.quadratic) }
+        + [(.sigmoid, .crossEntropy), (.softmax, .logLikelihood), (.exp, .poisson)]
 
     static let hiddenCycle: [Activation] = [.sigmoid, .tanh, .relu, .leakyRelu, .linear, .softmax]
 
@@ -32,6 +32,8 @@ import Testing
             }
         case .crossEntropy:
             return random.uniforms(count * outputs, 0, 1)
+        case .poisson:
+            return random.uniforms(count * outputs, 0, 4)  // rates; the cost reads them as it reads counts
         case .quadratic:
             return output == .tanh || output == .linear || output == .leakyRelu
                 ? random.uniforms(count * outputs, -1, 1) : random.uniforms(count * outputs, 0, 1)

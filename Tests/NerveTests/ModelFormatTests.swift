@@ -144,7 +144,7 @@ import Testing
         }
         #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[12] = 1 }) } == .format, "softmax + cross-entropy")
         #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[12] = 9 }) } == .format, "unknown cost")
-        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[28] = 7 }) } == .format, "unknown activation")
+        #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[28] = 8 }) } == .format, "unknown activation")
         #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[24] = 9 }) } == .format, "unknown layer kind")
         #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[20] = 40 }) } == .format, "record size")
         #expect(thrownKind { _ = try ModelFormatTests.read(resealed { $0[8] = 3 }) } == .format, "future version")

@@ -13,6 +13,7 @@ double ref_activation(int activation, double z)
     case NERVE_ACT_LEAKY_RELU: return z > 0 ? z : 0.01 * z;
     case NERVE_ACT_LINEAR: return z;
     case NERVE_ACT_STEP: return z >= 0 ? 1 : 0;
+    case NERVE_ACT_EXP: return exp(z);
     default: return NAN;
     }
 }
@@ -48,6 +49,7 @@ double ref_cost(int cost, const double *a, const double *y, int n)
         case NERVE_COST_QUADRATIC: c += 0.5 * (a[j] - y[j]) * (a[j] - y[j]); break;
         case NERVE_COST_CROSS_ENTROPY: c -= y[j] * log(a[j]) + (1 - y[j]) * log(1 - a[j]); break;
         case NERVE_COST_LOG_LIKELIHOOD: c -= y[j] * log(a[j]); break;
+        case NERVE_COST_POISSON: c += (y[j] > 0 ? y[j] * log(y[j] / a[j]) - y[j] : 0) + a[j]; break;
         default: return NAN;
         }
     }

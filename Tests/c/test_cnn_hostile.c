@@ -112,7 +112,7 @@ static void arguments(void)
         nerve_free(out);
     }
 
-    const int32_t costs[] = {-1, 3, INT32_MAX, INT32_MIN};
+    const int32_t costs[] = {-1, 4, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof costs / sizeof costs[0]; i++)
         layers_fail(small, ok, 2, sizeof ok[0], costs[i], INVALID, NO_LAYER, "unknown cost");
 }
@@ -163,7 +163,7 @@ static void kinds_and_enums(void)
         pool.padding = bad_paddings[i];
         one_fails(small, pool, INVALID, "unknown padding on a pooling layer");
     }
-    const int32_t bad_acts[] = {7, 8, -1, INT32_MAX, INT32_MIN};
+    const int32_t bad_acts[] = {8, 9, -1, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof bad_acts / sizeof bad_acts[0]; i++) {
         one_fails(small, conv_layer(1, 2, 2, 0, VALID, bad_acts[i]), INVALID, "unknown convolution activation");
         one_fails(small, dense_layer(3, bad_acts[i]), INVALID, "unknown dense activation");

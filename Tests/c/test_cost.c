@@ -101,4 +101,25 @@ void test_cost(void)
     const float y_onehot[] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0};
     expect_cost("log_likelihood+softmax", NERVE_ACT_SOFTMAX, NERVE_COST_LOG_LIKELIHOOD, 3, w3, b3, y_onehot);
     expect_cost("quadratic+softmax", NERVE_ACT_SOFTMAX, NERVE_COST_QUADRATIC, 3, w3, b3, y_onehot);
+
+    /* Counts, zeros among them (y ln y is 0 there). */
+    const float y_counts[] = {2, 0, 0, 5, 1, 3, 7, 0};
+    expect_cost("poisson+exp", NERVE_ACT_EXP, NERVE_COST_POISSON, 2, w2, b2, y_counts);
+    expect_cost("quadratic+exp", NERVE_ACT_EXP, NERVE_COST_QUADRATIC, 2, w2, b2, y_counts);
+
+    /* Poisson targets are counts: a negative one is refused, a large one is fine. */
+    const int32_t sizes[] = {IN, 2}, acts[] = {NERVE_ACT_EXP};
+    nerve_net *net = NULL;
+    if (CHECK_OK(nerve_create(&net, sizes, 2, acts, NERVE_COST_POISSON, 3))) {
+        float y_bad[SAMPLES * 2];
+        memcpy(y_bad, y_counts, sizeof y_bad);
+        y_bad[5] = -1;
+        float cost = NAN;
+        CHECK_FAILS(nerve_evaluate(net, x, y_bad, SAMPLES, &cost, NULL), NERVE_E_INVALID);
+        CHECK(strstr(nerve_last_error(), "negative") != NULL, "negative Poisson target: \"%s\"", nerve_last_error());
+        CHECK_FAILS(nerve_train(net, x, y_bad, SAMPLES, NULL, NULL, 0, NULL), NERVE_E_INVALID);
+        y_bad[5] = 1e6f;
+        CHECK_OK(nerve_evaluate(net, x, y_bad, SAMPLES, &cost, NULL));
+        nerve_free(net);
+    }
 }

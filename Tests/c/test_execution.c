@@ -364,12 +364,12 @@ static const struct {
     const char *names[8];
     int32_t values[8]; /* the header's constants, in the order of names */
 } enums[] = {
-    {NERVE_ENUM_ACTIVATION, "activation", 7,
-     {"sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step"},
+    {NERVE_ENUM_ACTIVATION, "activation", 8,
+     {"sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step", "exp"},
      {NERVE_ACT_SIGMOID, NERVE_ACT_TANH, NERVE_ACT_RELU, NERVE_ACT_LEAKY_RELU, NERVE_ACT_LINEAR, NERVE_ACT_SOFTMAX,
-      NERVE_ACT_STEP}},
-    {NERVE_ENUM_COST, "cost", 3, {"quadratic", "cross_entropy", "log_likelihood"},
-     {NERVE_COST_QUADRATIC, NERVE_COST_CROSS_ENTROPY, NERVE_COST_LOG_LIKELIHOOD}},
+      NERVE_ACT_STEP, NERVE_ACT_EXP}},
+    {NERVE_ENUM_COST, "cost", 4, {"quadratic", "cross_entropy", "log_likelihood", "poisson"},
+     {NERVE_COST_QUADRATIC, NERVE_COST_CROSS_ENTROPY, NERVE_COST_LOG_LIKELIHOOD, NERVE_COST_POISSON}},
     {NERVE_ENUM_INIT, "init", 7,
      {"auto", "normalized", "large", "he", "glorot_uniform", "glorot_normal", "lecun_normal"},
      {NERVE_INIT_AUTO, NERVE_INIT_NORMALIZED, NERVE_INIT_LARGE, NERVE_INIT_HE, NERVE_INIT_GLOROT_UNIFORM,

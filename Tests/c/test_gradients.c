@@ -47,7 +47,7 @@ static double max_abs(const float *a, int64_t n)
 
 /* ---- networks described for both the library and the reference ---------------------------------------- */
 
-enum { TARGETS_UNIFORM = 0, TARGETS_ONE_HOT, TARGETS_WIDE };
+enum { TARGETS_UNIFORM = 0, TARGETS_ONE_HOT, TARGETS_WIDE, TARGETS_COUNTS };
 
 typedef struct {
     const char *name;
@@ -55,7 +55,8 @@ typedef struct {
     int n_layers;
     nerve_layer_spec layers[6];
     int32_t cost;
-    int targets; /* how y is drawn: uniform in [0, 1], one-hot, or uniform in [-2, 2] (regression) */
+    int targets; /* how y is drawn: uniform in [0, 1], one-hot, uniform in [-2, 2] (regression) or in [0, 4]
+                    (Poisson rates) */
 } net_desc;
 
 #define DENSE(units, act) {NERVE_LAYER_DENSE, (units), 0, 0, 0, 0, 0, (act), 0}
@@ -74,6 +75,8 @@ static const net_desc dense_nets[] = {
      {DENSE(6, NERVE_ACT_SIGMOID), DENSE(3, NERVE_ACT_SOFTMAX)}, NERVE_COST_QUADRATIC, TARGETS_ONE_HOT},
     {"5-6-2 tanh, linear output, quadratic", {5, 1, 1}, 2,
      {DENSE(6, NERVE_ACT_TANH), DENSE(2, NERVE_ACT_LINEAR)}, NERVE_COST_QUADRATIC, TARGETS_WIDE},
+    {"5-6-2 tanh, exp output, Poisson", {5, 1, 1}, 2,
+     {DENSE(6, NERVE_ACT_TANH), DENSE(2, NERVE_ACT_EXP)}, NERVE_COST_POISSON, TARGETS_COUNTS},
 };
 enum { DENSE_NETS = sizeof dense_nets / sizeof dense_nets[0] };
 
@@ -132,6 +135,8 @@ static data_set make_data(const net_desc *d, const nerve_net *net, int64_t n, ui
         fill_one_hot(s.y, (size_t)n, s.out, seed + 1);
     else if (d->targets == TARGETS_WIDE)
         fill_uniform(s.y, (size_t)(n * s.out), seed + 1, -2, 2);
+    else if (d->targets == TARGETS_COUNTS)
+        fill_uniform(s.y, (size_t)(n * s.out), seed + 1, 0, 4);
     else
         fill_uniform(s.y, (size_t)(n * s.out), seed + 1, 0, 1);
     return s;

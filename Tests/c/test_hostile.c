@@ -95,13 +95,13 @@ static void create(void)
     const int32_t acts_huge[] = {0, 0, 0, 0};
     create_fails(huge4, 5, acts_huge, NERVE_COST_QUADRATIC, SIZE, "2^50 parameters");
 
-    const int32_t bad_acts[] = {-1, 7, 8, 100, INT32_MAX, INT32_MIN};
+    const int32_t bad_acts[] = {-1, 8, 9, 100, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof bad_acts / sizeof bad_acts[0]; i++) {
         const int32_t first[] = {bad_acts[i], NERVE_ACT_SIGMOID}, last[] = {NERVE_ACT_SIGMOID, bad_acts[i]};
         create_fails(sizes, 3, first, NERVE_COST_QUADRATIC, INVALID, "unknown hidden activation");
         create_fails(sizes, 3, last, NERVE_COST_QUADRATIC, INVALID, "unknown output activation");
     }
-    const int32_t bad_costs[] = {-1, 3, 4, INT32_MAX, INT32_MIN};
+    const int32_t bad_costs[] = {-1, 4, 5, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof bad_costs / sizeof bad_costs[0]; i++)
         create_fails(sizes, 3, acts, bad_costs[i], INVALID, "unknown cost");
 }

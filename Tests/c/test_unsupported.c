@@ -50,7 +50,7 @@ void test_unsupported(void)
     step_network((const int32_t[]){NERVE_ACT_SIGMOID, NERVE_ACT_STEP}, "output step");
 
     refused_pair(NERVE_ACT_SOFTMAX, NERVE_COST_CROSS_ENTROPY, "softmax + cross-entropy");
-    for (int a = NERVE_ACT_SIGMOID; a <= NERVE_ACT_STEP; a++) {
+    for (int a = NERVE_ACT_SIGMOID; a <= NERVE_ACT_EXP; a++) {
         char what[64];
         if (a != NERVE_ACT_SIGMOID) {
             snprintf(what, sizeof what, "activation %d + cross-entropy", a);
@@ -59,6 +59,10 @@ void test_unsupported(void)
         if (a != NERVE_ACT_SOFTMAX) {
             snprintf(what, sizeof what, "activation %d + log-likelihood", a);
             refused_pair(a, NERVE_COST_LOG_LIKELIHOOD, what);
+        }
+        if (a != NERVE_ACT_EXP) {
+            snprintf(what, sizeof what, "activation %d + Poisson", a);
+            refused_pair(a, NERVE_COST_POISSON, what);
         }
     }
 }

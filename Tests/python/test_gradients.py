@@ -19,6 +19,7 @@ ACTIVATIONS = {
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "tanh": np.tanh,
     "linear": lambda z: z,
+    "exp": np.exp,
     "softmax": lambda z: np.exp(z - z.max(axis=1, keepdims=True))
     / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True),
 }
@@ -29,6 +30,8 @@ def mean_cost(a, y, cost):
         per_sample = 0.5 * np.sum((a - y) ** 2, axis=1)
     elif cost == "cross_entropy":
         per_sample = -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a), axis=1)
+    elif cost == "poisson":
+        per_sample = np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1) / a), 0) - y + a, axis=1)
     else:
         per_sample = -np.sum(y * np.log(a), axis=1)
     return per_sample.mean()
@@ -77,6 +80,8 @@ def small_problem(hidden, output, cost, seed=0, n=20):
         Y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, size=n)]
     elif cost == "cross_entropy":
         Y = rng.integers(0, 2, size=(n, 3)).astype(np.float32)
+    elif cost == "poisson":
+        Y = rng.poisson(2.0, size=(n, 3)).astype(np.float32)
     else:
         Y = rng.uniform(size=(n, 3)).astype(np.float32)
     return net, X, Y
@@ -88,6 +93,7 @@ NETWORKS = [
     ("sigmoid", "softmax", "log_likelihood"),
     ("tanh", "softmax", "log_likelihood"),
     ("tanh", "linear", "quadratic"),
+    ("tanh", "exp", "poisson"),
 ]
 
 

@@ -133,8 +133,8 @@ def test_fit_defaults_are_the_librarys(repo):
 
 # The names the Python API has always accepted, written out here rather than read from anywhere.
 EXPECTED_ENUMS = {
-    "ACTIVATIONS": ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step"],
-    "COSTS": ["quadratic", "cross_entropy", "log_likelihood"],
+    "ACTIVATIONS": ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step", "exp"],
+    "COSTS": ["quadratic", "cross_entropy", "log_likelihood", "poisson"],
     "INITS": ["auto", "normalized", "large", "he", "glorot_uniform", "glorot_normal", "lecun_normal"],
     "OPTIMIZERS": ["sgd", "adam", "rprop"],
     "MONITORS": ["none", "running", "full"],

@@ -35,6 +35,15 @@ def test_save_and_load(tmp_path, trained):
     _same_network(nerve.load(str(path)), trained)
 
 
+def test_poisson_network_round_trip(tmp_path):
+    net = nerve.Network([6, 5, 2], activations=["tanh", "exp"], seed=2)
+    net.fit(X, np.random.default_rng(6).poisson(2.0, (30, 2)).astype(np.float32), epochs=3, learning_rate=0.01)
+    net.save(tmp_path / "counts.nerve")
+    loaded = nerve.load(tmp_path / "counts.nerve")
+    assert loaded.activations == ["tanh", "exp"] and loaded.cost == "poisson"
+    _same_network(loaded, net)
+
+
 def test_bytes_round_trip_and_file_content_agree(tmp_path, trained):
     data = trained.to_bytes()
     trained.save(tmp_path / "m")

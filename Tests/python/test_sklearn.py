@@ -569,6 +569,42 @@ def test_invscaling_with_momentum_as_scikit_learn(nesterov):
     np.testing.assert_allclose(mine.loss_curve_, reference.loss_curve_, rtol=1e-5)
 
 
+def _counts(outputs):
+    """Poisson counts whose log-rate is linear in two of the (scaled) diabetes features."""
+    X, _ = _small("regression")
+    rng = np.random.default_rng(0)
+    rates = np.exp(np.column_stack([0.5 * X[:, 2] - 0.3 * X[:, 3] + 0.7, 0.2 * X[:, 0] + 1.0])[:, :outputs])
+    y = rng.poisson(rates).astype(np.float64)
+    return X, y.ravel() if outputs == 1 else y
+
+
+@pytest.mark.parametrize("outputs", [1, 2])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_poisson_loss_as_scikit_learn(solver, outputs):
+    """loss="poisson": an exp output and half the Poisson deviance, summed over outputs; the same initial
+    weights and steps as scikit-learn's give its loss to float32's precision."""
+    X, y = _counts(outputs)
+    params = dict(loss="poisson", hidden_layer_sizes=(8,), max_iter=15, random_state=0, solver=solver,
+                  learning_rate_init=0.01 if solver == "sgd" else 0.001)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mine = MLPRegressor(**params).fit(X, y)
+        reference = sklearn.neural_network.MLPRegressor(**params).fit(X, y)
+    assert mine.out_activation_ == reference.out_activation_ == "exp"
+    assert mine.n_iter_ == reference.n_iter_
+    np.testing.assert_allclose(mine.loss_, reference.loss_, rtol=5e-5)
+    if solver != "lbfgs":
+        np.testing.assert_allclose(mine.loss_curve_, reference.loss_curve_, rtol=5e-5)
+    np.testing.assert_allclose(mine.predict(X), reference.predict(X), rtol=1e-3)
+    assert mine.score(X, y) == pytest.approx(reference.score(X, y), abs=1e-4)
+
+
+def test_poisson_loss_refuses_negative_targets():
+    X, y = _counts(1)
+    with pytest.raises(ValueError, match="y >= 0"):
+        MLPRegressor(loss="poisson", max_iter=2).fit(X, y - 1)
+
+
 def _recorded_rates(monkeypatch):
     """The learning rate of every Network.fit call the estimator makes, with its epoch count."""
     calls = []

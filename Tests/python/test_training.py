@@ -363,3 +363,29 @@ def test_second_training_of_one_network_is_busy():
         answered.set()
         worker.join()
     assert len(net.history) == 1 and net.history.stopped  # the refused call left the worker's history
+
+
+def test_poisson_glm_matches_scikit_learn():
+    """One exp unit with the Poisson cost is a Poisson GLM: full-batch RPROP reaches the maximum-likelihood
+    coefficients that scikit-learn's PoissonRegressor finds by L-BFGS."""
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 3)).astype(np.float32)
+    y = rng.poisson(np.exp(X @ np.array([0.4, -0.3, 0.2]) + 0.5)).astype(np.float32)
+    net = nerve.Network([3, 1], activations="exp", seed=0)
+    assert net.cost == "poisson"  # the cost that pairs with exp
+    net.fit(X, y, epochs=300, optimizer="rprop", shuffle=False, monitor="none")
+    glm = linear_model.PoissonRegressor(alpha=0, max_iter=1000, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(net.get_parameters(), [*glm.coef_, glm.intercept_], atol=1e-4)
+    # The cost is half the mean Poisson deviance, which scikit-learn's metric doubles.
+    metrics = pytest.importorskip("sklearn.metrics")
+    expected = metrics.mean_poisson_deviance(y, net.predict(X).ravel().astype(np.float64)) / 2
+    assert net.evaluate(X, y)["cost"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_poisson_needs_counts():
+    net = nerve.Network([2, 1], activations="exp", seed=0)
+    with pytest.raises(ValueError, match="negative"):
+        net.fit(np.zeros((3, 2), np.float32), np.array([[1.0], [-1.0], [0.0]], np.float32), epochs=1)
+    with pytest.raises(nerve.NerveError, match="exp output"):
+        nerve.Network([2, 1], activations="linear", cost="poisson", seed=0)

@@ -14,6 +14,7 @@ const (
 	Linear    Activation = C.NERVE_ACT_LINEAR
 	Softmax   Activation = C.NERVE_ACT_SOFTMAX
 	Step      Activation = C.NERVE_ACT_STEP
+	Exp       Activation = C.NERVE_ACT_EXP
 )
 
 // String is the library's name for the activation, e.g. "leaky_relu".

@@ -46,6 +46,7 @@ struct ReferenceNetwork {
             let sum = e.reduce(0, +)
             return e.map { $0 / sum }
         case .step: return z.map { $0 >= 0 ? 1 : 0 }
+        case .exp: return z.map { exp($0) }
         }
     }
 
@@ -78,6 +79,7 @@ struct ReferenceNetwork {
         case .quadratic: return 0.5 * zip(a, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         case .crossEntropy: return -zip(a, y).reduce(0) { $0 + $1.1 * log($1.0) + (1 - $1.1) * log(1 - $1.0) }
         case .logLikelihood: return -zip(a, y).reduce(0) { $0 + ($1.1 == 0 ? 0 : $1.1 * log($1.0)) }
+        case .poisson: return zip(a, y).reduce(0) { $0 + ($1.1 == 0 ? 0 : $1.1 * log($1.1 / $1.0)) - $1.1 + $1.0 }
         }
     }
 

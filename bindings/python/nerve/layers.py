@@ -135,7 +135,7 @@ class Dense(Layer):
     units : int
         Outputs of the layer.
     activation : str, default "sigmoid"
-        sigmoid, tanh, relu, leaky_relu, linear, softmax or step (the default is Network's).
+        sigmoid, tanh, relu, leaky_relu, linear, softmax, step or exp (the default is Network's).
     negative_slope : float, optional
         leaky_relu only: the slope below zero, above 0 and below 1 (the library checks the range). None gives
         the library's default, 0.01. Kept resolved, as the float32 the library stores: 0.01 for the default,
@@ -191,7 +191,7 @@ class Conv2D(Layer):
         Steps between windows, (vertical, horizontal) or one integer for both. Kept as a pair.
     padding : {"valid", "same"}, default "valid"
     activation : str, default "sigmoid"
-        sigmoid, tanh, relu, leaky_relu, linear, softmax or step.
+        sigmoid, tanh, relu, leaky_relu, linear, softmax, step or exp.
     negative_slope : float, optional
         leaky_relu only: the slope below zero, as for Dense.
     """

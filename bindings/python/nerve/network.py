@@ -59,7 +59,9 @@ def layer_activations(activations: Union[str, Sequence[str]], layers: int) -> Li
 
 def default_cost(output_activation: Optional[str]) -> str:
     """The cost that pairs with an output activation: softmax → log-likelihood, sigmoid → cross-entropy."""
-    return {"softmax": "log_likelihood", "sigmoid": "cross_entropy"}.get(output_activation or "", "quadratic")
+    return {"softmax": "log_likelihood", "sigmoid": "cross_entropy", "exp": "poisson"}.get(
+        output_activation or "", "quadratic"
+    )
 
 
 def _input_shape(value: Any) -> Tuple[int, int, int]:
@@ -114,10 +116,11 @@ class Network:
         sizes, or input_shape and layers.
     activations : str or sequence of str, default "sigmoid"
         With sizes only: one name for every layer, a (hidden, output) pair, or one name per layer, from
-        sigmoid, tanh, relu, leaky_relu, linear, softmax and step.
-    cost : {"quadratic", "cross_entropy", "log_likelihood"}, optional
+        sigmoid, tanh, relu, leaky_relu, linear, softmax, step and exp.
+    cost : {"quadratic", "cross_entropy", "log_likelihood", "poisson"}, optional
         By default the one that pairs with the output activation: log_likelihood after softmax,
-        cross_entropy after sigmoid, quadratic otherwise.
+        cross_entropy after sigmoid, poisson (half the Poisson deviance, for counts) after exp, quadratic
+        otherwise.
     seed : int, default 0
         Fixes the initial weights, and the shuffling and dropout of training.
     threads : int, default 1
@@ -337,7 +340,7 @@ class Network:
 
     @property
     def cost(self) -> str:
-        """str : The cost function's name: "quadratic", "cross_entropy" or "log_likelihood"."""
+        """str : The cost function's name: "quadratic", "cross_entropy", "log_likelihood" or "poisson"."""
         return _name(_lib.ENUM_COST, _lib.lib().nerve_cost(self._handle))
 
     def _layer_info(self, layer: int) -> Tuple[int, int, int]:

@@ -241,7 +241,7 @@ def _activate(graph: _Graph, value: _Value, layer: Any) -> _Value:
     activation = str(layer.activation)
     if activation == "linear":
         return value
-    simple = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
+    simple = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "exp": "Exp"}
     if activation in simple:
         return _Value(graph.node(simple[activation], [value.name]), value.shape, value.is_image)
     if activation == "leaky_relu":

@@ -2,7 +2,8 @@
 
 They take every parameter of sklearn.neural_network's estimators of the same names, in the same order and with
 the same defaults and meaning, and work in pipelines, grid searches and cross-validation; the fitted attributes
-are scikit-learn's too (``coefs_``, ``intercepts_``, ``loss_curve_``, ``validation_scores_``, ...). What differs:
+are scikit-learn's too (``coefs_``, ``intercepts_``, ``loss_curve_``, ``validation_scores_``, ...). What differs,
+and what is worth knowing:
 
 - The network computes in float32 (``coefs_`` and ``intercepts_`` are float32), so results differ from
   scikit-learn's float64 runs in their last digits and, over many epochs, in more.
@@ -12,7 +13,8 @@ are scikit-learn's too (``coefs_``, ``intercepts_``, ``loss_curve_``, ``validati
   each epoch after the first to learning_rate_init / (``t_`` + 1) ** power_t, ``t_`` being the samples trained
   on so far. As in scikit-learn, fit starts a new optimizer and partial_fit goes on with the one the previous
   fit or partial_fit left (momentum velocity, Adam moments); a new learning rate keeps it too.
-- MLPRegressor's loss is "squared_error" only (no "poisson": Nerve has no exponential output).
+- MLPRegressor(loss="poisson") refuses negative targets with a ValueError (scikit-learn trains on, to NaN
+  losses).
 - Extra parameters: ``class_weight`` (classifier; None, "balanced" or a dict, turned into per-sample weights as
   sklearn.utils.class_weight.compute_sample_weight does), ``dropout`` (the probability of dropping each hidden
   unit during training) and ``n_jobs`` (threads for fitting and predicting, with scikit-learn's meaning of the
@@ -63,7 +65,7 @@ _ACTIVATIONS = {
 }
 # Nerve's output activation and cost for each of scikit-learn's out_activation_.
 _OUTPUTS = {"softmax": ("softmax", "log_likelihood"), "logistic": ("sigmoid", "cross_entropy"),
-            "identity": ("linear", "quadratic")}
+            "identity": ("linear", "quadratic"), "exp": ("exp", "poisson")}
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _SOLVERS = (*_STOCHASTIC_SOLVERS, "lbfgs")
 _SEED_BOUND = np.iinfo(np.int32).max
@@ -928,17 +930,20 @@ class MLPClassifier(ClassifierMixin, _NerveMLP):  # type: ignore[misc]
 class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
     __doc__ = f"""A multi-layer perceptron regressor.
 
-    Hidden layers of `activation`, a linear output and the squared error.
+    Hidden layers of `activation`, then a linear output and the squared error, or an exponential output and the
+    Poisson deviance.
 
     Parameters
     ----------
-    loss : {{"squared_error"}}, default "squared_error"
-        The loss: half the squared error, averaged over samples and outputs, as scikit-learn's.{_PARAMETERS}
+    loss : {{"squared_error", "poisson"}}, default "squared_error"
+        The loss, as scikit-learn's: half the squared error, averaged over samples and outputs, with a linear
+        output; or half the Poisson deviance, y ln(y/ŷ) − y + ŷ averaged over samples and summed over outputs,
+        with an exponential output (the log link), for counts and rates (y >= 0).{_PARAMETERS}
 {_ATTRIBUTES}"""
 
     _parameter_constraints = {
         **_NerveMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error"})],
+        "loss": [StrOptions({"squared_error", "poisson"})],
     }
 
     def __init__(
@@ -990,9 +995,11 @@ class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         outputs = 1 if y.ndim == 1 else y.shape[1]
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(f"loss='poisson' needs targets y >= 0 (counts or rates); the smallest is {np.min(y)}")
         if reset:
             self.n_outputs_ = outputs
-            self.out_activation_ = "identity"
+            self.out_activation_ = "exp" if self.loss == "poisson" else "identity"
         elif outputs != self.n_outputs_:
             raise ValueError(f"y has {outputs} target columns; the model was fitted with {self.n_outputs_}")
         return X, y
@@ -1001,7 +1008,8 @@ class MLPRegressor(RegressorMixin, _NerveMLP):  # type: ignore[misc]
         return y.reshape(y.shape[0], -1)
 
     def _outputs_per_loss(self) -> int:
-        return int(self.n_outputs_)
+        # scikit-learn's Poisson loss sums its outputs, as Nerve's costs do; its squared error averages them.
+        return 1 if self.loss == "poisson" else int(self.n_outputs_)
 
     def _score_arrays(self, X: npt.NDArray[Any], y: npt.NDArray[Any], weight: Optional[npt.NDArray[Any]]) -> float:
         predicted = self._outputs(X)

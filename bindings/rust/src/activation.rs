@@ -1,6 +1,7 @@
 use crate::sys;
 
-/// Activation of a layer's units. Leaky ReLU has slope 0.01 below zero; Step can predict but not train.
+/// Activation of a layer's units. Leaky ReLU has slope 0.01 below zero; Step can predict but not train; Exp is
+/// the output of Poisson regression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Activation {
     Sigmoid,
@@ -10,6 +11,7 @@ pub enum Activation {
     Linear,
     Softmax,
     Step,
+    Exp,
 }
 
 impl Activation {
@@ -22,6 +24,7 @@ impl Activation {
             Activation::Linear => sys::NERVE_ACT_LINEAR,
             Activation::Softmax => sys::NERVE_ACT_SOFTMAX,
             Activation::Step => sys::NERVE_ACT_STEP,
+            Activation::Exp => sys::NERVE_ACT_EXP,
         }
     }
 }
