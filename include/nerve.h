@@ -609,7 +609,9 @@ typedef struct nerve_train_options {
                                    (or a report_hook, as above) */
     int32_t  lr_patience;       /* default 5 */
     float    lr_min;            /* stop training when the learning rate falls below this; default 0 (never) */
-    int32_t  shuffle;           /* non-zero: reshuffle the samples every epoch (default 1) */
+    int32_t  shuffle;           /* non-zero: reshuffle the samples every epoch (default 1): each epoch trains a
+                                   permutation of the samples as given, drawn from the network's generator
+                                   (since 0.5; before, a permutation of the previous epoch's order) */
     int32_t  monitor_training;  /* NERVE_MONITOR_*; default NERVE_MONITOR_RUNNING */
     nerve_progress_fn progress; /* may be NULL */
     void    *user_data;         /* passed to progress untouched */

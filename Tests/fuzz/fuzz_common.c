@@ -124,14 +124,14 @@ static void check_shape(const nerve_net *net)
     int32_t cost = nerve_cost(net);
     if (layers < 1 || n_in < 1 || n_out < 1 || n_in > 16777216 || n_out > 16777216)
         fuzz_fail("loaded network with %d layers, %d inputs, %d outputs", layers, n_in, n_out);
-    if (cost < NERVE_COST_QUADRATIC || cost > NERVE_COST_LOG_LIKELIHOOD)
+    if (cost < NERVE_COST_QUADRATIC || cost > NERVE_COST_POISSON)
         fuzz_fail("loaded network with cost %d", cost);
     int32_t expected_in = n_in, last_act = -1, previous_out[3] = {0};
     int64_t parameters = 0;
     for (int32_t l = 0; l < layers; l++) {
         int32_t in = 0, out = 0, act = -1;
         nerve_status s = nerve_layer_info(net, l, &in, &out, &act);
-        if (s != NERVE_OK || in != expected_in || out < 1 || act < NERVE_ACT_SIGMOID || act > NERVE_ACT_STEP)
+        if (s != NERVE_OK || in != expected_in || out < 1 || act < NERVE_ACT_SIGMOID || act > NERVE_ACT_EXP)
             fuzz_fail("layer %d: status %d, %d → %d, activation %d (expected %d inputs)", l, s, in, out, act,
                       expected_in);
         parameters += check_layer(net, l, in, out, act, previous_out);
@@ -144,7 +144,8 @@ static void check_shape(const nerve_net *net)
         fuzz_fail("the layers hold %lld parameters, nerve_parameter_count says %lld", (long long)parameters,
                   (long long)nerve_parameter_count(net));
     if ((cost == NERVE_COST_CROSS_ENTROPY && last_act != NERVE_ACT_SIGMOID) ||
-        (cost == NERVE_COST_LOG_LIKELIHOOD && last_act != NERVE_ACT_SOFTMAX))
+        (cost == NERVE_COST_LOG_LIKELIHOOD && last_act != NERVE_ACT_SOFTMAX) ||
+        (cost == NERVE_COST_POISSON && last_act != NERVE_ACT_EXP))
         fuzz_fail("loaded a network pairing cost %d with output activation %d", cost, last_act);
 }
 

@@ -235,7 +235,7 @@ static void damaged(const model *base)
     edit32("version-0.nerve", base, AT_VERSION, 0);
     edit32("version-2.nerve", base, AT_VERSION, 2);
     edit32("version-max.nerve", base, AT_VERSION, 0xFFFFFFFFu);
-    edit32("cost-3.nerve", base, AT_COST, 3);
+    edit32("cost-4.nerve", base, AT_COST, 4);
     edit32("cost-max.nerve", base, AT_COST, 0xFFFFFFFFu);
     edit32("layer-count-4097.nerve", base, AT_LAYERS, 4097);
     edit32("layer-count-max.nerve", base, AT_LAYERS, 0xFFFFFFFFu);
@@ -247,7 +247,7 @@ static void damaged(const model *base)
     edit32("layer-outputs-0.nerve", base, AT_SPECS + 4, 0);
     edit32("layer-outputs-2p24-plus-1.nerve", base, AT_SPECS + 4, (1u << 24) + 1);
     edit32("layer-outputs-max.nerve", base, AT_SPECS + 4, 0xFFFFFFFFu);
-    edit32("activation-7.nerve", base, AT_SPECS + 8, 7);
+    edit32("activation-8.nerve", base, AT_SPECS + 8, 8);
     edit32("activation-max.nerve", base, AT_SPECS + 8, 0xFFFFFFFFu);
 
     /* Parameter counts that disagree with the layers, and counts far beyond the file. */
@@ -593,7 +593,7 @@ static void damaged2(const model2 *base)
     edit2("v2-version-1.nerve", base, AT_VERSION, 1);
     edit2("v2-version-3.nerve", base, AT_VERSION, 3);
     edit2("v2-version-max.nerve", base, AT_VERSION, 0xFFFFFFFFu);
-    edit2("v2-cost-3.nerve", base, AT_COST, 3);
+    edit2("v2-cost-4.nerve", base, AT_COST, 4);
     edit2("v2-cost-max.nerve", base, AT_COST, 0xFFFFFFFFu);
     edit2("v2-layer-count-0.nerve", base, AT_LAYERS, 0);
     edit2("v2-layer-count-4097.nerve", base, AT_LAYERS, 4097);
@@ -651,9 +651,9 @@ static void damaged2(const model2 *base)
     m = *base;
     m.layer[0].out = m.layer[1].in = (shape){1, 1, 4};
     reject2("v2-dense-output-1x1x4.nerve", &m);
-    edit2("v2-activation-7.nerve", base, r0 + R_ACTIVATION, 7);
+    edit2("v2-activation-8.nerve", base, r0 + R_ACTIVATION, 8);
     edit2("v2-activation-max.nerve", base, r0 + R_ACTIVATION, 0xFFFFFFFFu);
-    edit2("v2-last-activation-7.nerve", base, last + R_ACTIVATION, 7);
+    edit2("v2-last-activation-8.nerve", base, last + R_ACTIVATION, 8);
 
     /* Shapes: zeros, breaks in the chain, too many values. */
     static const char *field[] = {"channels", "height", "width"};

@@ -13,7 +13,8 @@
 static int admitted(int output, int cost)
 {
     return cost == NERVE_COST_QUADRATIC || (cost == NERVE_COST_CROSS_ENTROPY && output == NERVE_ACT_SIGMOID) ||
-           (cost == NERVE_COST_LOG_LIKELIHOOD && output == NERVE_ACT_SOFTMAX);
+           (cost == NERVE_COST_LOG_LIKELIHOOD && output == NERVE_ACT_SOFTMAX) ||
+           (cost == NERVE_COST_POISSON && output == NERVE_ACT_EXP);
 }
 
 static int save(const char *dir, const char *name, const nerve_net *net)
@@ -35,9 +36,9 @@ int main(int argc, char **argv)
     }
     int failures = 0, written = 0;
     const float x[] = {0.1f, -0.4f, 0.9f, 0.3f, 0.0f, -1.0f}, y[] = {1, 0, 0, 1};
-    for (int hidden = NERVE_ACT_SIGMOID; hidden <= NERVE_ACT_STEP; hidden++)
-        for (int output = NERVE_ACT_SIGMOID; output <= NERVE_ACT_STEP; output++)
-            for (int cost = NERVE_COST_QUADRATIC; cost <= NERVE_COST_LOG_LIKELIHOOD; cost++) {
+    for (int hidden = NERVE_ACT_SIGMOID; hidden <= NERVE_ACT_EXP; hidden++)
+        for (int output = NERVE_ACT_SIGMOID; output <= NERVE_ACT_EXP; output++)
+            for (int cost = NERVE_COST_QUADRATIC; cost <= NERVE_COST_POISSON; cost++) {
                 if (!admitted(output, cost))
                     continue;
                 const int32_t sizes[] = {3, 4, 2}, acts[] = {hidden, output};
