@@ -45,9 +45,9 @@ public enum Activation: Int32, CaseIterable, Sendable {
         for j in 0..<n { row[j] *= scale }
     }
 
-    /// Turns g = ∂C/∂a into ∂C/∂z in place, given the layer's outputs a. Every derivative is written in terms of a,
-    /// so z need not be kept: σ′ = a(1−a), tanh′ = 1−a², ReLU′ = [a>0], exp′ = a, softmax's Jacobian a_j(δ_jk − a_k);
-    /// leaky ReLU's slope is positive, so a has z's sign and a ≥ 0 tells the side of the kink.
+    /// Turns g = ∂C/∂a into ∂C/∂z in place, given the layer's outputs a. Every derivative is written in terms of
+    /// a, so z need not be kept: σ′ = a(1−a), tanh′ = 1−a², ReLU′ = [a>0], exp′ = a, softmax's Jacobian
+    /// a_j(δ_jk − a_k); leaky ReLU's slope is positive, so a has z's sign and a ≥ 0 tells the side of the kink.
     package func backpropagate(outputs a: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
                               rows: Int, columns: Int, negativeSlope: Float) {
         let count = rows * columns

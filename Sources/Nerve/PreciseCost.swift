@@ -112,7 +112,10 @@ extension Network {
         case .crossEntropy: return -zip(a, y).reduce(0) { $0 + $1.1 * clampedLog($1.0) + (1 - $1.1) * clampedLog(1 - $1.0) }
         case .logLikelihood: return -zip(a, y).reduce(0) { $0 + ($1.1 == 0 ? 0 : $1.1 * clampedLog($1.0)) }
         case .poisson:
-            return zip(a, y).reduce(0) { $0 + ($1.1 > 0 ? $1.1 * min(_log($1.1 / $1.0), _log($1.1) + 100) - $1.1 : 0) + $1.0 }
+            return zip(a, y).reduce(0) { total, pair in
+                let (v, t) = pair
+                return total + (t > 0 ? t * min(_log(t / v), _log(t) + 100) - t : 0) + v
+            }
         }
     }
 }

@@ -63,7 +63,8 @@ public enum Trainer {
     }
 }
 
-/// One call of Trainer.train: its buffers, its optimizer (which may outlive it, see OptimizerState) and the state of the schedule between epochs.
+/// One call of Trainer.train: its buffers, its optimizer (which may outlive it, see OptimizerState) and the
+/// state of the schedule between epochs.
 private final class TrainingRun {
     let network: Network
     let data: Samples

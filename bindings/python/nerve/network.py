@@ -58,7 +58,8 @@ def layer_activations(activations: Union[str, Sequence[str]], layers: int) -> Li
 
 
 def default_cost(output_activation: Optional[str]) -> str:
-    """The cost that pairs with an output activation: softmax → log-likelihood, sigmoid → cross-entropy."""
+    """The cost that pairs with an output activation: softmax → log-likelihood, sigmoid → cross-entropy, exp →
+    Poisson."""
     return {"softmax": "log_likelihood", "sigmoid": "cross_entropy", "exp": "poisson"}.get(
         output_activation or "", "quadratic"
     )
