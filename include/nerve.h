@@ -147,7 +147,8 @@ typedef enum nerve_enumeration {
     NERVE_ENUM_PADDING,        /* NERVE_PADDING_*: "valid", "same"                               Since 0.3 */
     NERVE_ENUM_METRIC,         /* NERVE_METRIC_*: "cost", "accuracy"                             Since 0.5 */
     NERVE_ENUM_BIAS_INIT,      /* NERVE_BIAS_*: "zero", "normal", "constant"                     Since 0.5 */
-    NERVE_ENUM_OPTIMIZER_STATE /* NERVE_OPTIMIZER_STATE_*: "fresh", "keep", "resume"             Since 0.5 */
+    NERVE_ENUM_OPTIMIZER_STATE, /* NERVE_OPTIMIZER_STATE_*: "fresh", "keep", "resume"            Since 0.5 */
+    NERVE_ENUM_ACCURACY_RULE   /* NERVE_ACCURACY_*: "auto", "argmax", "per_label", "none"       Since 0.5 */
 } nerve_enumeration;
 
 /* The lower-case name of `value` in enumeration `enumeration` (a NERVE_ENUM_* value), or NULL if either is
@@ -469,12 +470,12 @@ nerve_status nerve_check_gradient(const nerve_net *net, const float *x, const fl
 /* What one epoch measured. Costs include the regularisation term, as in the notes. Fields not measured
  * (evaluation figures without evaluation data, training figures with monitor_training = 0) are NaN.
  * Accuracy follows the targets, whatever the output activation, by a rule chosen once per data set (the training
- * data, the evaluation data) from all its rows, never per mini-batch:
- *   - every row of y one-hot (exactly one 1, zeros elsewhere) and 2 or more outputs: the fraction of samples whose
- *     largest output (the first one on ties, as numpy's argmax) is at y's 1;
- *   - otherwise, every target 0 or 1 (one binary output, multi-label): the fraction of all labels, n × outputs,
- *     whose output rounded at 0.5 (0.5 rounds to 1) equals the target;
- *   - otherwise (any other target value: regression): NaN, as there is no accuracy.
+ * data, the evaluation data) from all its rows, never per mini-batch (unless accuracy_rule fixes it):
+ *   - every row of y one-hot (exactly one 1, zeros elsewhere) and 2 or more outputs: ARGMAX, the fraction of
+ *     samples whose largest output (the first one on ties, as numpy's argmax) is at y's largest value (its 1);
+ *   - otherwise, every target 0 or 1 (one binary output, multi-label): PER_LABEL, the fraction of all labels,
+ *     n × outputs, whose output rounded at 0.5 (0.5 rounds to 1) equals the target rounded alike;
+ *   - otherwise (any other target value: regression): NONE, NaN, as there is no accuracy.
  * Before 0.5, outputs other than softmax were always scored label by label, and regression got a number.
  * The pointer passed to the callback is valid only during the callback.                              Since 0.1 */
 typedef struct nerve_epoch_report {
@@ -553,7 +554,8 @@ typedef enum nerve_optimizer {
 
 /* What early stopping and the learning-rate schedule watch on the evaluation data (as the report hook leaves
  * it): its cost (lower is better) or its accuracy (higher is better; the evaluation targets must be classes,
- * NERVE_E_INVALID otherwise, unless a report_hook supplies the figure).                              Since 0.5 */
+ * or accuracy_rule must fix a rule other than NONE; NERVE_E_INVALID otherwise, unless a report_hook supplies the
+ * figure).                                                                                           Since 0.5 */
 typedef enum nerve_metric { NERVE_METRIC_COST = 0, NERVE_METRIC_ACCURACY } nerve_metric;
 
 /* What becomes of the optimizer's state across nerve_train calls: momentum's velocity, Adam's moments and step
@@ -575,6 +577,19 @@ typedef enum nerve_optimizer_state {
     NERVE_OPTIMIZER_STATE_KEEP,
     NERVE_OPTIMIZER_STATE_RESUME
 } nerve_optimizer_state;
+
+/* How nerve_train scores accuracy (see nerve_epoch_report). AUTO (the default) picks the rule from each data set's
+ * targets. The others fix it for the training and evaluation figures alike: ARGMAX for soft or label-smoothed
+ * class targets (rows such as 0.9/0.05/0.05), which AUTO reads as regression (2 or more outputs; NERVE_E_INVALID
+ * otherwise); PER_LABEL likewise for labels; NONE for no accuracy at all. Processes that each train on a part of
+ * the data (data-parallel training) fix one rule, so no part scores by another. nerve_evaluate always picks the
+ * rule from its targets.                                                                           Since 0.5 */
+typedef enum nerve_accuracy_rule {
+    NERVE_ACCURACY_AUTO = 0,
+    NERVE_ACCURACY_ARGMAX,
+    NERVE_ACCURACY_PER_LABEL,
+    NERVE_ACCURACY_NONE
+} nerve_accuracy_rule;
 
 /* How training cost and accuracy are measured:
  *   NONE      not at all (the report holds NaN): fastest.
@@ -670,6 +685,9 @@ typedef struct nerve_train_options {
                                    than NERVE_MONITOR_NONE (NERVE_E_INVALID otherwise) */
     int32_t  optimizer_state;   /* NERVE_OPTIMIZER_STATE_*: whether this call resumes and keeps the optimizer's
                                    state (see nerve_optimizer_state); default FRESH */
+    int32_t  accuracy_rule;     /* NERVE_ACCURACY_*: how accuracy is scored (see nerve_accuracy_rule); default
+                                   AUTO. Early stopping and lr_decay on accuracy need a rule other than NONE */
+    int32_t  reserved;          /* 0; keeps the struct free of implicit padding */
 } nerve_train_options;
 
 /* Fills *opts with the defaults listed above. NULL is a no-op.                                       Since 0.1 */

@@ -2,10 +2,10 @@
 /// from all of a data set's rows, so a mini-batch that happens to be all one-hot cannot switch the rule.
 public enum AccuracyRule: Sendable, Equatable {
     /// Every row one-hot over two or more outputs: a sample is right when its largest output (the first, on ties,
-    /// as numpy's argmax) is at the target's 1.
+    /// as numpy's argmax) is at its target row's largest value (the 1 of a one-hot row).
     case argmax
     /// Every target 0 or 1 otherwise (one binary output, or multi-label): each label is right when its output
-    /// rounded at 0.5 (0.5 rounds up) equals it; accuracy is the fraction of all labels.
+    /// rounded at 0.5 (0.5 rounds up) equals the target rounded alike; accuracy is the fraction of all labels.
     case perLabel
     /// Any other target value (regression): there is no accuracy, and it reads NaN.
     case regression
@@ -21,5 +21,21 @@ public enum AccuracyRule: Sendable, Equatable {
             if ones != 1 { oneHot = false }
         }
         self = oneHot ? .argmax : .perLabel
+    }
+
+    /// The rule a training call scores by: the one its targets imply (auto), or one the caller fixes, for targets
+    /// the automatic choice reads as regression (label smoothing, soft labels) or for data spread over processes
+    /// that must all score alike. Raw values are the C enum's (NERVE_ACCURACY_*).
+    public enum Choice: Int32, CaseIterable, Sendable {
+        case auto = 0, argmax, perLabel, none
+
+        public func rule(targets y: UnsafePointer<Float>, rows: Int, columns: Int) -> AccuracyRule {
+            switch self {
+            case .auto: return AccuracyRule(targets: y, rows: rows, columns: columns)
+            case .argmax: return .argmax
+            case .perLabel: return .perLabel
+            case .none: return .regression
+            }
+        }
     }
 }

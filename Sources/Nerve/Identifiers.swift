@@ -84,6 +84,17 @@ extension OptimizerState: Identified {
     }
 }
 
+extension AccuracyRule.Choice: Identified {
+    public var identifier: StaticString {
+        switch self {
+        case .auto: return "auto"
+        case .argmax: return "argmax"
+        case .perLabel: return "per_label"
+        case .none: return "none"
+        }
+    }
+}
+
 extension Monitoring: Identified {
     public var identifier: StaticString {
         switch self {

@@ -12,11 +12,6 @@ public struct Metrics: Sendable {
     /// NaN when nothing was judged, as for regression targets.
     public var accuracy: Double { trials > 0 ? Double(hits) / Double(trials) : .nan }
 
-    /// Whether these targets have an accuracy at all: what watches accuracy must refuse data sets without one.
-    public static func hasAccuracy(targets y: UnsafePointer<Float>, rows: Int, columns: Int) -> Bool {
-        AccuracyRule(targets: y, rows: rows, columns: columns) != .regression
-    }
-
     /// `rule` is the whole data set's (see AccuracyRule), whatever rows this call sees.
     package mutating func add(outputs a: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int,
                              columns: Int, cost: Cost, rule: AccuracyRule) {
@@ -29,7 +24,7 @@ public struct Metrics: Sendable {
             }
             trials += rows
         case .perLabel:
-            for i in 0..<(rows * columns) where (a[i] >= 0.5) == (y[i] == 1) { hits += 1 }
+            for i in 0..<(rows * columns) where (a[i] >= 0.5) == (y[i] >= 0.5) { hits += 1 }
             trials += rows * columns
         case .regression:
             break

@@ -47,9 +47,13 @@ public enum Trainer {
         if needsEvaluation && (evaluation?.count ?? 0) == 0 && hooks.report == nil {
             throw NerveError.invalid("early stopping and the learning-rate schedule need evaluation data")
         }
+        if options.accuracyRule == .argmax && network.outputSize < 2 {
+            throw NerveError.invalid("accuracy_rule ARGMAX needs 2 or more outputs; a network of one output scores PER_LABEL")
+        }
         if needsEvaluation, options.earlyStoppingMetric == .accuracy, hooks.report == nil, let evaluation,
-           !Metrics.hasAccuracy(targets: evaluation.y, rows: evaluation.count, columns: network.outputSize) {
-            throw NerveError.invalid("early_stopping_metric is accuracy, but the evaluation targets are not classes (0/1 labels or one-hot rows), so they have no accuracy; watch the cost instead")
+           options.accuracyRule.rule(targets: evaluation.y, rows: evaluation.count,
+                                     columns: network.outputSize) == .regression {
+            throw NerveError.invalid("early_stopping_metric is accuracy, but the evaluation targets are not classes (0/1 labels or one-hot rows), so they have no accuracy; watch the cost instead, or set accuracy_rule")
         }
         if options.optimizer == .rprop {
             // A mini-batch gradient's signs flip with the batch, not with the cost surface.
@@ -101,9 +105,9 @@ private final class TrainingRun {
         self.network = network
         self.data = data
         self.evaluation = (evaluation?.count ?? 0) > 0 ? evaluation : nil
-        trainingRule = AccuracyRule(targets: data.y, rows: data.count, columns: network.outputSize)
+        trainingRule = options.accuracyRule.rule(targets: data.y, rows: data.count, columns: network.outputSize)
         evaluationRule = self.evaluation.map {
-            AccuracyRule(targets: $0.y, rows: $0.count, columns: network.outputSize)
+            options.accuracyRule.rule(targets: $0.y, rows: $0.count, columns: network.outputSize)
         } ?? .regression
         self.options = options
         self.hooks = hooks

@@ -64,6 +64,7 @@ public struct TrainingOptions: Sendable {
     /// Stop once the measured training cost is at or below this; 0 is off.
     public var targetCost: Float = 0
     public var optimizerState = OptimizerState.fresh
+    public var accuracyRule = AccuracyRule.Choice.auto
 
     public init() {}
 

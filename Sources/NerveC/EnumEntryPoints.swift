@@ -15,7 +15,7 @@ private let enumNames: [[UnsafePointer<CChar>]] = {
     }
     return [names(Activation.self), names(Cost.self), names(WeightInit.self), names(OptimizerKind.self),
             names(Monitoring.self), names(LayerKind.self), names(Padding.self), names(WatchedMetric.self),
-            names(BiasInit.self), names(OptimizerState.self)]
+            names(BiasInit.self), names(OptimizerState.self), names(AccuracyRule.Choice.self)]
 }()
 
 @_cdecl("nerve_enum_name")

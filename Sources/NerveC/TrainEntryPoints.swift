@@ -19,7 +19,8 @@ public func nerve_train_options_init(_ options: UnsafeMutablePointer<nerve_train
         rprop_increase: d.rpropIncrease, rprop_decrease: d.rpropDecrease, rprop_delta_min: d.rpropDeltaMin,
         rprop_delta_max: d.rpropDeltaMax, rprop_delta_zero: d.rpropDeltaZero,
         early_stopping_metric: d.earlyStoppingMetric.rawValue, min_improvement: d.minimumImprovement,
-        target_cost: d.targetCost, optimizer_state: d.optimizerState.rawValue)
+        target_cost: d.targetCost, optimizer_state: d.optimizerState.rawValue,
+        accuracy_rule: d.accuracyRule.rawValue, reserved: 0)
 }
 
 /// The layouts callers may hand in, as (struct_size, bytes of fields): 0.1's ends at user_data, 0.2's and
@@ -92,6 +93,7 @@ private func convert(_ c: nerve_train_options) throws -> TrainingOptions {
     o.minimumImprovement = c.min_improvement
     o.targetCost = c.target_cost
     o.optimizerState = try Check.enumValue(c.optimizer_state, OptimizerState.self, "opts->optimizer_state")
+    o.accuracyRule = try Check.enumValue(c.accuracy_rule, AccuracyRule.Choice.self, "opts->accuracy_rule")
     try o.validate()
     return o
 }

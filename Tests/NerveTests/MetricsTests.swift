@@ -28,9 +28,17 @@ import Testing
         #expect(MetricsTests.rule([0, 1, 0, 0, 0.5, 0.5], columns: 3) == .regression)
         #expect(MetricsTests.rule([2, 0, 0], columns: 3) == .regression)
         #expect(MetricsTests.rule([-1], columns: 1) == .regression)
-        let regression: [Float] = [0.25, 1], labels: [Float] = [0, 1]
-        #expect(!Metrics.hasAccuracy(targets: regression, rows: 2, columns: 1))
-        #expect(Metrics.hasAccuracy(targets: labels, rows: 2, columns: 1))
+    }
+
+    /// A fixed choice overrides the targets; auto is the automatic rule.
+    @Test func chosenRules() {
+        let smoothed: [Float] = [0.9, 0.05, 0.05, 0.05, 0.9, 0.05]
+        #expect(AccuracyRule.Choice.auto.rule(targets: smoothed, rows: 2, columns: 3) == .regression)
+        #expect(AccuracyRule.Choice.argmax.rule(targets: smoothed, rows: 2, columns: 3) == .argmax)
+        #expect(AccuracyRule.Choice.perLabel.rule(targets: smoothed, rows: 2, columns: 3) == .perLabel)
+        let oneHot: [Float] = [1, 0, 0, 0, 1, 0]
+        #expect(AccuracyRule.Choice.auto.rule(targets: oneHot, rows: 2, columns: 3) == .argmax)
+        #expect(AccuracyRule.Choice.none.rule(targets: oneHot, rows: 2, columns: 3) == .regression)
     }
 
     /// Sigmoid outputs, one-hot targets. Argmax: row 0 picks 1 (right), row 1 picks 1 for 0 (wrong), row 2 picks 2

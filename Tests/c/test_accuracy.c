@@ -1,6 +1,7 @@
 /* Accuracy as nerve.h defines it, on hand-made cases: argmax agreement for one-hot targets whatever the output
  * activation, per-label agreement after rounding at 0.5 for other 0/1 targets, NaN for regression targets, the
- * rule chosen from all rows of a data set, in nerve_evaluate and in every monitoring mode of the epoch report.
+ * rule chosen from all rows of a data set, in nerve_evaluate and in every monitoring mode of the epoch report;
+ * and the rules nerve_train's accuracy_rule fixes (label-smoothed targets scored by argmax, among others).
  *
  * The 3-3 sigmoid network has identity weights and zero biases, so its outputs are σ(x): an output rounds to 1
  * exactly when its input is >= 0, and the largest output is at the largest input. The rows of SIGNS give:
@@ -12,6 +13,7 @@
  * so argmax agreement is 3/4 where rounding each output would give 7/12. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "suite.h"
@@ -27,6 +29,10 @@ static const float MULTI_LABEL[ROWS * OUT] = {1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1
 static const float MIXED_LABELS[ROWS * OUT] = {0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0};
 /* ONE_HOT with one 0.5 in row 1: regression, no accuracy. */
 static const float MIXED_REGRESSION[ROWS * OUT] = {0, 1, 0, 1, 0.5f, 0, 0, 0, 1, 1, 0, 0};
+/* ONE_HOT label-smoothed (0.9 and 0.05): regression to the automatic rule; argmax at ONE_HOT's 1 (3/4), and
+ * rounded at 0.5 it is ONE_HOT, whose labels the rounded outputs match 2 + 2 + 2 + 1 = 7 of 12 times. */
+static const float SMOOTHED[ROWS * OUT] = {0.05f, 0.9f, 0.05f, 0.9f, 0.05f, 0.05f,
+                                           0.05f, 0.05f, 0.9f, 0.9f, 0.05f, 0.05f};
 
 static nerve_net *identity_net(int n, int activation, int cost)
 {
@@ -144,8 +150,95 @@ static void reports_follow_the_targets(void)
     }
 }
 
+/* One epoch as train_once, full monitoring, with accuracy_rule `rule` (and early stopping on accuracy if asked). */
+static nerve_status train_with_rule(nerve_net *net, const float *y, int32_t rule, int watch_accuracy,
+                                    nerve_epoch_report *report)
+{
+    nerve_train_options opts;
+    nerve_train_options_init(&opts);
+    opts.epochs = 1;
+    opts.batch_size = ROWS;
+    opts.learning_rate = 1e-5f;
+    opts.shuffle = 0;
+    opts.monitor_training = NERVE_MONITOR_FULL;
+    opts.progress = keep_report;
+    opts.user_data = report;
+    opts.accuracy_rule = rule;
+    if (watch_accuracy) {
+        opts.early_stopping = 2;
+        opts.early_stopping_metric = NERVE_METRIC_ACCURACY;
+    }
+    return nerve_train(net, SIGNS, y, ROWS, SIGNS, y, ROWS, &opts);
+}
+
+static void fixed_rules(void)
+{
+    static const struct {
+        const char *what;
+        const float *y;
+        int32_t rule;
+        float expected; /* NaN: no accuracy */
+    } cases[] = {
+        {"smoothed targets, AUTO", SMOOTHED, NERVE_ACCURACY_AUTO, NAN},
+        {"smoothed targets, ARGMAX", SMOOTHED, NERVE_ACCURACY_ARGMAX, 0.75f},
+        {"smoothed targets, PER_LABEL", SMOOTHED, NERVE_ACCURACY_PER_LABEL, 7.0f / 12},
+        {"one-hot targets, PER_LABEL", ONE_HOT, NERVE_ACCURACY_PER_LABEL, 7.0f / 12},
+        {"one-hot targets, NONE", ONE_HOT, NERVE_ACCURACY_NONE, NAN},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nerve_net *net = identity_net(OUT, NERVE_ACT_SIGMOID, NERVE_COST_CROSS_ENTROPY);
+        nerve_epoch_report r = {0};
+        if (net && CHECK_OK(train_with_rule(net, cases[i].y, cases[i].rule, 0, &r))) {
+            float e = cases[i].expected;
+            int train_ok = isnan(e) ? isnan(r.train_accuracy) : fabsf(r.train_accuracy - e) < 1e-6f;
+            int eval_ok = isnan(e) ? isnan(r.eval_accuracy) : fabsf(r.eval_accuracy - e) < 1e-6f;
+            CHECK(train_ok && eval_ok, "%s: accuracy %.9g (training) and %.9g (evaluation), expected %.9g",
+                  cases[i].what, r.train_accuracy, r.eval_accuracy, e);
+        }
+        /* nerve_evaluate keeps choosing from the targets. */
+        if (net && cases[i].y == SMOOTHED) {
+            float a = evaluated(net, SIGNS, SMOOTHED, ROWS);
+            CHECK(isnan(a), "%s: nerve_evaluate gave accuracy %.9g, expected NaN (its own rule)", cases[i].what, a);
+        }
+        nerve_free(net);
+    }
+
+    /* Early stopping on accuracy needs a rule that has one. */
+    nerve_net *net = identity_net(OUT, NERVE_ACT_SIGMOID, NERVE_COST_CROSS_ENTROPY);
+    nerve_epoch_report r = {0};
+    if (net) {
+        CHECK_FAILS(train_with_rule(net, SMOOTHED, NERVE_ACCURACY_AUTO, 1, &r), NERVE_E_INVALID);
+        CHECK_FAILS(train_with_rule(net, ONE_HOT, NERVE_ACCURACY_NONE, 1, &r), NERVE_E_INVALID);
+        CHECK_OK(train_with_rule(net, SMOOTHED, NERVE_ACCURACY_ARGMAX, 1, &r));
+        /* Unknown values. */
+        static const int32_t bad[] = {-1, 4, 1000};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            nerve_error error;
+            nerve_train_options opts;
+            nerve_train_options_init(&opts);
+            opts.accuracy_rule = bad[i];
+            nerve_status s = nerve_train_r(net, SIGNS, ONE_HOT, ROWS, NULL, NULL, 0, &opts, &error);
+            CHECK(s == NERVE_E_INVALID && strstr(error.message, "accuracy_rule") != NULL,
+                  "accuracy_rule %d: status %d (%s), expected NERVE_E_INVALID naming the field", (int)bad[i], (int)s,
+                  error.message);
+        }
+    }
+    nerve_free(net);
+    /* ARGMAX needs two outputs to choose between. */
+    net = identity_net(1, NERVE_ACT_SIGMOID, NERVE_COST_CROSS_ENTROPY);
+    if (net) {
+        nerve_train_options opts;
+        nerve_train_options_init(&opts);
+        opts.accuracy_rule = NERVE_ACCURACY_ARGMAX;
+        const float bx[] = {0.3f, -0.2f}, by[] = {1, 0};
+        CHECK_FAILS(nerve_train(net, bx, by, 2, NULL, NULL, 0, &opts), NERVE_E_INVALID);
+    }
+    nerve_free(net);
+}
+
 void test_accuracy(void)
 {
     evaluate_follows_the_targets();
     reports_follow_the_targets();
+    fixed_rules();
 }

@@ -386,6 +386,8 @@ static const struct {
      {NERVE_BIAS_ZERO, NERVE_BIAS_NORMAL, NERVE_BIAS_CONSTANT}},
     {NERVE_ENUM_OPTIMIZER_STATE, "optimizer state", 3, {"fresh", "keep", "resume"},
      {NERVE_OPTIMIZER_STATE_FRESH, NERVE_OPTIMIZER_STATE_KEEP, NERVE_OPTIMIZER_STATE_RESUME}},
+    {NERVE_ENUM_ACCURACY_RULE, "accuracy rule", 4, {"auto", "argmax", "per_label", "none"},
+     {NERVE_ACCURACY_AUTO, NERVE_ACCURACY_ARGMAX, NERVE_ACCURACY_PER_LABEL, NERVE_ACCURACY_NONE}},
 };
 enum { ENUMS = sizeof enums / sizeof enums[0] };
 

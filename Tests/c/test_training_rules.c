@@ -432,7 +432,7 @@ static void defaults_and_names(void)
     CHECK(o.sample_weights == NULL && o.nesterov == 0 && o.rprop_increase == 1.2f && o.rprop_decrease == 0.5f &&
               o.rprop_delta_min == 0 && o.rprop_delta_max == 50 && o.rprop_delta_zero == 0.1f &&
               o.early_stopping_metric == NERVE_METRIC_COST && o.min_improvement == 0 && o.target_cost == 0 &&
-              o.optimizer_state == NERVE_OPTIMIZER_STATE_FRESH,
+              o.optimizer_state == NERVE_OPTIMIZER_STATE_FRESH && o.accuracy_rule == NERVE_ACCURACY_AUTO && o.reserved == 0,
           "nerve_train_options_init: rprop %g %g %g %g %g, nesterov %d, metric %d, min_improvement %g, target %g",
           o.rprop_increase, o.rprop_decrease, o.rprop_delta_min, o.rprop_delta_max, o.rprop_delta_zero,
           (int)o.nesterov, (int)o.early_stopping_metric, o.min_improvement, o.target_cost);

@@ -154,6 +154,17 @@ def test_ranks_reproduce_single_process_training(ranks, tmp_path):
 
 
 @needs_mpi
+def test_ranks_agree_on_the_accuracy_rule(tmp_path):
+    """Rank 0's multi-label rows hold one label each, which alone would be scored by argmax."""
+    job = mpirun(2, "multilabel_accuracy", tmp_path)
+    assert job.returncode == 0, str(job)
+    (result,) = job.results
+    assert result["rank0_alone_by_argmax"] != pytest.approx(result["rank0_by_labels"])  # the rules differ here
+    assert result["eval_accuracy"] == pytest.approx(result["combined"], abs=1e-6)
+    assert result["train_accuracy"] == pytest.approx(result["combined"], abs=1e-6)
+
+
+@needs_mpi
 def test_uneven_shards_agree_bitwise_and_stop_early_together(tmp_path):
     """3 ranks with 50, 37 and 13 samples (and 20, 12, 7 validation samples), shuffled, early stopping."""
     job = mpirun(3, "uneven", tmp_path)

@@ -1,6 +1,8 @@
 """Network.fit's RPROP, Nesterov, sample_weight, early_stopping_metric, min_improvement and target_cost: what
 each does, checked against numbers worked out here, and the arguments fit refuses."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -99,6 +101,26 @@ def test_resumed_fits_take_the_steps_of_one_fit(optimizer):
     resumed.fit(X, y, epochs=1, resume_optimizer=True, **batch, **optimizer)
     renewed.fit(X, y, epochs=1, **batch, **optimizer)
     assert np.array_equal(resumed.get_parameters(), renewed.get_parameters())
+
+
+def test_accuracy_rule_scores_label_smoothed_targets():
+    X, y = small_data(30, seed=2)
+    one_hot = np.eye(3, dtype=np.float32)[y]
+    smoothed = one_hot * np.float32(0.9) + np.float32(0.1 / 3)
+    fit = dict(epochs=1, learning_rate=0.5, shuffle=False, monitor="full", validation_data=(X, smoothed))
+    auto, argmax = network(3), network(3)
+    (first,) = auto.fit(X, smoothed, **fit).epochs()
+    assert math.isnan(first.train_accuracy) and math.isnan(first.eval_accuracy)  # smoothed targets read as regression
+    (fixed,) = argmax.fit(X, smoothed, accuracy="argmax", **fit).epochs()
+    expected = argmax.evaluate(X, one_hot)["accuracy"]  # one-hot targets: argmax agreement
+    assert 0 < expected < 1
+    assert fixed.train_accuracy == pytest.approx(expected, abs=1e-6)
+    assert fixed.eval_accuracy == pytest.approx(expected, abs=1e-6)
+    assert math.isnan(argmax.evaluate(X, smoothed)["accuracy"])  # evaluate follows its targets
+    with pytest.raises(ValueError, match="accuracy"):
+        network().fit(X, y, epochs=1, accuracy="top1")
+    with pytest.raises(TypeError, match="accuracy"):
+        network().fit(X, y, epochs=1, accuracy=1)
 
 
 def test_integer_weights_are_repeated_samples():

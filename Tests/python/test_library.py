@@ -143,6 +143,7 @@ EXPECTED_ENUMS = {
     "BIAS_INITS": ["zero", "normal", "constant"],
     "METRICS": ["cost", "accuracy"],
     "OPTIMIZER_STATES": ["fresh", "keep", "resume"],
+    "ACCURACY_RULES": ["auto", "argmax", "per_label", "none"],
 }
 
 
@@ -190,6 +191,7 @@ def test_enum_values_match_header(repo):
     check("PADDING_", _lib.PADDINGS)
     check("BIAS_", _lib.BIAS_INITS)
     check("OPTIMIZER_STATE_", _lib.OPTIMIZER_STATES)
+    check("ACCURACY_", _lib.ACCURACY_RULES)
     assert {f"NERVE_ENUM_{key[:-1]}": value for key, value in _lib.ENUM_TABLES.items()} == {
         name: index for index, name in enumerate(enum_names("ENUM_"))
     }

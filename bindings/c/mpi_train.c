@@ -511,6 +511,8 @@ int main(int argc, char **argv)
     opts.threads = cfg.threads;
     opts.steps_per_epoch = (int32_t)max_steps;
     opts.regularization_n = totals[0];
+    /* Every rank scores alike whatever its shard holds (one-hot labels here): the combined figures mean one rule. */
+    opts.accuracy_rule = NERVE_ACCURACY_ARGMAX;
     opts.gradient_hook = average_gradient;
     opts.report_hook = combine_report;
     opts.hook_data = &state;

@@ -197,7 +197,7 @@ def hook_error():
     """An exception inside the gradient hook on rank 1: fit re-raises it there and the job ends."""
     X, y = random_task(600, (30,), 4, seed=1)
     part = rank_shard(len(X), comm)
-    own = FailingComm(comm, fail_at=15) if rank == 1 else comm  # 2 set-up allreduces, then one per step
+    own = FailingComm(comm, fail_at=15) if rank == 1 else comm  # 3 set-up allreduces, then one per step
     net = dense_network(seed=0)
     try:
         net.fit(X[part], y[part], epochs=50, batch_size=10, comm=own)
@@ -205,6 +205,32 @@ def hook_error():
         emit(scenario="hook_error", rank=rank, raised=repr(error))
         raise
     emit(scenario="hook_error", rank=rank, raised=None)  # not reached: rank 0 waits until the job is aborted
+
+
+def multilabel_accuracy():
+    """Multi-label targets whose rows on rank 0 happen to hold one label each: every rank still scores label by
+    label, so the reported accuracy (the ranks' mean weighted by their samples) is that of all rows together."""
+    n = 40
+    rng = np.random.default_rng(21)
+    X = rng.random((n * size, 6), dtype=np.float32)
+    Y = np.zeros((n * size, 3), np.float32)
+    for i in range(n * size):
+        Y[i, rng.choice(3, 1 if i < n else 2, replace=False)] = 1
+    mine = slice(rank * n, (rank + 1) * n)
+    net = nerve.Network([6, 5, 3], activations=["tanh", "sigmoid"], seed=3)
+    history = net.fit(
+        X[mine], Y[mine], epochs=2, batch_size=8, learning_rate=0.5, validation_data=(X[mine], Y[mine]),
+        monitor="full", comm=comm,
+    )
+    if rank == 0:
+        emit(
+            scenario="multilabel_accuracy",
+            train_accuracy=history["train_accuracy"][-1],
+            eval_accuracy=history["eval_accuracy"][-1],
+            combined=net.evaluate(X, Y)["accuracy"],
+            rank0_alone_by_argmax=net.evaluate(X[:n], Y[:n])["accuracy"],
+            rank0_by_labels=float(np.mean((net.predict(X[:n]) >= 0.5) == (Y[:n] == 1))),
+        )
 
 
 def empty_shard():
@@ -219,4 +245,4 @@ def empty_shard():
 
 if __name__ == "__main__":
     {"exact": exact, "uneven": uneven, "killed": killed, "callback_error": callback_error,
-     "hook_error": hook_error, "empty_shard": empty_shard}[sys.argv[1]]()
+     "hook_error": hook_error, "empty_shard": empty_shard, "multilabel_accuracy": multilabel_accuracy}[sys.argv[1]]()

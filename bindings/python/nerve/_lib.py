@@ -54,6 +54,7 @@ ENUM_PADDING = 6
 ENUM_METRIC = 7
 ENUM_BIAS_INIT = 8
 ENUM_OPTIMIZER_STATE = 9
+ENUM_ACCURACY_RULE = 10
 
 # The tables {name: value} of those enumerations, read from the library when it is loaded (see lib()) and
 # reached as module attributes: _lib.ACTIVATIONS, _lib.COSTS, ...
@@ -68,6 +69,7 @@ ENUM_TABLES = {
     "METRICS": ENUM_METRIC,
     "BIAS_INITS": ENUM_BIAS_INIT,
     "OPTIMIZER_STATES": ENUM_OPTIMIZER_STATE,
+    "ACCURACY_RULES": ENUM_ACCURACY_RULE,
 }
 
 # The most threads a call may be given (NERVE_MAX_THREADS).
@@ -185,6 +187,8 @@ class TrainOptions(Structure):
         ("min_improvement", c_float),
         ("target_cost", c_float),
         ("optimizer_state", c_int32),
+        ("accuracy_rule", c_int32),
+        ("reserved", c_int32),
     ]
 
 

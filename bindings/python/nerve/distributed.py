@@ -74,6 +74,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Optional, Protocol, Tuple, runtime_checkable
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _lib
 
@@ -489,6 +490,35 @@ class Coordinator:
     def shows_progress(self) -> bool:
         """bool : Whether this rank shows training progress (rank 0 does; the others would repeat it)."""
         return self.rank == 0
+
+    def agree_on_accuracy_rule(self, *targets: Optional[npt.NDArray[np.float32]]) -> str:
+        """The accuracy rule for every rank: the library's automatic choice applied to all ranks' targets together.
+
+        Collective. Left to itself, each rank would choose from its own shard, and a shard of multi-label rows
+        that happen to hold one label each would score by argmax while the others score label by label.
+
+        Parameters
+        ----------
+        *targets : ndarray of shape (n, outputs), or None
+            This rank's target rows (training, validation); None or no rows constrain nothing.
+
+        Returns
+        -------
+        str
+            "argmax" if every row on every rank is one-hot over 2 or more outputs, else "per_label" if every
+            target is 0 or 1, else "none".
+        """
+        kinds = ("none", "per_label", "argmax")
+        local = 2
+        for y in targets:
+            if y is None or y.shape[0] == 0:
+                continue
+            labels = bool(np.all((y == 0) | (y == 1)))
+            one_hot = labels and y.shape[1] >= 2 and bool(np.all(y.sum(axis=1) == 1))
+            local = min(local, 2 if one_hot else 1 if labels else 0)
+        agreed = np.array([local], dtype=np.int64)
+        self._comm.Allreduce(self._MPI.IN_PLACE, agreed, op=self._MPI.MIN)
+        return kinds[int(agreed[0])]
 
     def agree_to_stop(self, stop: bool) -> bool:
         """Whether any rank wants to stop after this epoch. Collective.

@@ -725,6 +725,7 @@ class Network:
         min_improvement: float = 0.0,
         target_cost: Optional[float] = None,
         resume_optimizer: bool = False,
+        accuracy: str = "auto",
     ) -> History:
         """Trains the network; it keeps the trained weights.
 
@@ -818,6 +819,13 @@ class Network:
             previous fit must have used the same optimizer and coefficients (momentum, nesterov, adam_*,
             rprop_*; the learning rate may change), else the state starts anew. Every fit leaves its state in
             the network for this; `initialize` drops it, and copies and saved models do not carry it.
+        accuracy : {"auto", "argmax", "per_label", "none"}, default "auto"
+            How the epochs' accuracy is scored. "auto" follows the targets (argmax agreement for one-hot rows,
+            label by label for other 0/1 targets, none for anything else); "argmax" scores soft or
+            label-smoothed class targets, which "auto" reads as regression (2 or more outputs); "per_label"
+            rounds targets and outputs at 0.5; "none" reports NaN. Under `comm`, "auto" applies to all ranks'
+            training and validation targets together, so every rank scores alike. `evaluate` always follows the
+            targets.
 
         Returns
         -------
@@ -930,6 +938,7 @@ class Network:
         if target_cost is not None:
             options.target_cost = _arrays.real(target_cost, "target_cost")
         options.optimizer_state = _lib.OPTIMIZER_STATES["resume" if resume_optimizer else "keep"]
+        options.accuracy_rule = _choice(accuracy, _lib.ACCURACY_RULES, "accuracy")
 
         coordinator = None
         if comm is not None:
@@ -943,6 +952,8 @@ class Network:
                 batch_size=options.batch_size,
             )
             coordinator.configure(options)
+            if accuracy == "auto":
+                options.accuracy_rule = _lib.ACCURACY_RULES[coordinator.agree_on_accuracy_rule(y, eval_y)]
 
         history = History()
         # A batch size of 0 is the library's to refuse, with its message: no steps to show until then.
