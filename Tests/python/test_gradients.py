@@ -482,6 +482,10 @@ class _Coordinator:
         options.gradient_hook = self.hook
         options.regularization_n = 2 * self.arguments["n_samples"]
 
+    def agree_on_accuracy_rule(self, *targets):
+        self.accuracy_targets = [None if y is None else y.shape for y in targets]
+        return "per_label"  # as if another rank's targets were labels that are not one-hot
+
     def agree_to_stop(self, stop):
         self.votes.append(stop)
         return stop or self.arguments["comm"].get("others_stop_at") == len(self.votes)
@@ -508,6 +512,10 @@ def test_fit_with_comm_drives_the_coordinator(coordinator, capsys):
     assert instance.arguments["batch_size"] == 4
     assert instance.votes == [False, False, False] and len(history) == 3 and history.stopped
     assert capsys.readouterr().out == ""  # this rank does not show progress
+    # The rule the ranks agreed on reaches the library: label by label, though these rows are one-hot.
+    assert instance.accuracy_targets == [(20, 3), (6, 3)]
+    by_labels = np.mean((net.predict(X[:6]) >= 0.5) == (Y[:6] >= 0.5))
+    assert history.epochs()[-1].eval_accuracy == pytest.approx(by_labels, abs=1e-6)
 
 
 def test_fit_with_comm_votes_even_when_the_callback_raises(coordinator):
